@@ -233,7 +233,7 @@ mkdir -p "$(dirname "$OUT_IMG")"
 for attempt in 1 2 3 4; do
   rm -f "$OUT_IMG"
   truncate -s "${size_mib}M" "$OUT_IMG"
-  mkfs.ext4 -F -q -L rootfs -N "$inodes" -E root_owner=0:0 -d "$STAGING" "$OUT_IMG" \
+  mkfs.ext4 -F -q -L rootfs -b 4096 -I 256 -N "$inodes" -E root_owner=0:0 -d "$STAGING" "$OUT_IMG" \
     || die "mkfs.ext4 failed"
   info=$(dumpe2fs -h "$OUT_IMG" 2>/dev/null)
   bsize=$(awk -F: '/^Block size/ {gsub(/ /,"",$2); print $2}' <<<"$info")
