@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Image hook of apps/tests: the built testcases of this ARCH go to /testcases.
+# Env from scripts/mkimage.sh: STAGING, ARCH, ROOT.
+set -euo pipefail
+src="$ROOT/build/$ARCH/testcases"
+if [ ! -d "$src" ] || [ ! -f "$src/runner.sh" ]; then
+  echo "apps/tests: $src (with runner.sh) is missing." >&2
+  echo "apps/tests: build the testcases first: scripts/build-testcases.sh (or make test)." >&2
+  exit 1
+fi
+mkdir -p "$STAGING/testcases"
+cp -a "$src/." "$STAGING/testcases/"
+echo "apps/tests: $(find "$STAGING/testcases" -type f | wc -l) files in /testcases" >&2
