@@ -35,6 +35,7 @@ if [ -d "$APP_ARG" ]; then APP_DIR="$(cd "$APP_ARG" && pwd)"
 elif [ -d "$ROOT/$APP_ARG" ]; then APP_DIR="$(cd "$ROOT/$APP_ARG" && pwd)"
 else die "app directory '$APP_ARG' not found"; fi
 APP="$(basename "$APP_DIR")"
+case "$OUT_IMG" in /*) ;; *) OUT_IMG="$PWD/$OUT_IMG";; esac
 [ -f "$APP_DIR/init" ] || die "$APP_DIR/init is missing (every app provides its /init)"
 
 for t in mkfs.ext4 e2fsck debugfs dumpe2fs; do
