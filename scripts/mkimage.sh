@@ -10,6 +10,7 @@
 #   - /etc (passwd, group, hostname, hosts, localtime, nsswitch.conf) and the empty mount points;
 #   - then the app's hook APP_DIR/rootfs.sh (run with bash; env STAGING, ARCH, ROOT and the helper
 #     functions below), then APP_DIR/init copied to /init (mode 755).
+# IMG_LINKS=hard makes the applet links hard links instead of symlinks to /bin/busybox.
 # The image is made with `mkfs.ext4 -d` (no mounts, no root needed), sized from the content plus
 # slack (IMG_FREE_MIB, default 64 MiB free at least; IMG_SIZE=<MiB> forces a size), and checked
 # with `e2fsck -fn`.
@@ -165,9 +166,12 @@ n=0
 for a in $applets; do
   case "$a" in bin/busybox|linuxrc) continue;; esac
   mkdir -p "$(dirname "$a")"
-  [ -e "$a" ] || [ -L "$a" ] || { ln -s /bin/busybox "$a"; n=$((n + 1)); }
+  if [ -e "$a" ] || [ -L "$a" ]; then continue; fi
+  # IMG_LINKS=hard: hard links instead of symlinks (for bring-up of a kernel without symlinks).
+  if [ "${IMG_LINKS:-sym}" = hard ]; then ln bin/busybox "$a"; else ln -s /bin/busybox "$a"; fi
+  n=$((n + 1))
 done
-[ -L bin/sh ] || die "busybox has no sh applet"
+[ -e bin/sh ] || die "busybox has no sh applet"
 log "busybox: $n applet links"
 
 # --- glibc runtime ------------------------------------------------------------------------
