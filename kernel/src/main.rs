@@ -9,7 +9,7 @@ extern crate axfeat;
 extern crate axruntime;
 
 #[unsafe(no_mangle)]
-fn main() {
+fn main() -> ! {
     info!("kernel main entered");
-    api::run_init();
+    api::run_init()
 }

@@ -14,6 +14,8 @@ use crate::{PAGE_SIZE, frame, page_ceil, page_floor};
 pub trait PageSource: Send + Sync {
     /// Fills `page` with the bytes at `offset`; bytes past the end read as zero.
     fn read_page(&self, offset: u64, page: &mut [u8]);
+    /// Stores a page of a shared mapping back (on unmap and exit).
+    fn write_page(&self, offset: u64, page: &[u8]);
 }
 
 /// Where an area's pages come from.
@@ -120,8 +122,20 @@ impl AddrSpace {
     pub fn unmap(&mut self, start: usize, len: usize) {
         let end = start.saturating_add(len);
         for vma in self.vmas.remove_range(start, end) {
-            self.unmap_pages(vma.start, vma.end);
+            self.release(&vma);
         }
+    }
+
+    /// Writes back a shared file area and frees its pages.
+    fn release(&mut self, vma: &crate::Vma<Mapping>) {
+        if let (true, Source::File { file, offset }) = (vma.backing.shared, &vma.backing.source) {
+            for va in (vma.start..vma.end).step_by(PAGE_SIZE) {
+                if let Ok((pa, _, _)) = self.pt.query(VirtAddr::from(va)) {
+                    file.write_page(offset + (va - vma.start) as u64, frame::bytes_mut(pa));
+                }
+            }
+        }
+        self.unmap_pages(vma.start, vma.end);
     }
 
     fn unmap_pages(&mut self, start: usize, end: usize) {
@@ -131,6 +145,25 @@ impl AddrSpace {
                 frame::put(pa);
             }
         }
+    }
+
+    /// Drops the pages of private areas in the range so they read back as
+    /// zero (anonymous) or file content (MADV_DONTNEED); shared areas keep theirs.
+    pub fn discard(&mut self, start: usize, len: usize) -> Result<(), MmError> {
+        let end = start.saturating_add(len);
+        if !self.vmas.covers(start, end) {
+            return Err(MmError::NotMapped);
+        }
+        let private: alloc::vec::Vec<(usize, usize)> = self
+            .vmas
+            .iter()
+            .filter(|v| v.end > start && v.start < end && !v.backing.shared)
+            .map(|v| (v.start.max(start), v.end.min(end)))
+            .collect();
+        for (s, e) in private {
+            self.unmap_pages(s, e);
+        }
+        Ok(())
     }
 
     /// Changes protection; the whole range must be mapped.
@@ -280,7 +313,7 @@ impl AddrSpace {
     /// Removes every area (exec and exit).
     pub fn clear(&mut self) {
         for vma in self.vmas.clear() {
-            self.unmap_pages(vma.start, vma.end);
+            self.release(&vma);
         }
     }
 }

@@ -1,0 +1,268 @@
+//! The serial console as a terminal: a small line discipline (canonical mode
+//! with echo and erase, or raw), termios state, window size and foreground
+//! process group, as `/dev/console` and `/dev/tty` present them.
+
+use alloc::collections::VecDeque;
+use alloc::string::String;
+use alloc::sync::Arc;
+use core::any::Any;
+use core::time::Duration;
+
+use axsync::Mutex;
+use linux_raw_sys::general as uapi;
+use linux_raw_sys::ioctl;
+
+use super::{FileLike, Kstat, events};
+use crate::errno::{Errno, SysResult};
+use crate::uaccess::{Pod, read_val, write_val};
+
+/// The kernel's `struct termios` (TCGETS/TCSETS), identical on both arches.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct Termios {
+    pub iflag: u32,
+    pub oflag: u32,
+    pub cflag: u32,
+    pub lflag: u32,
+    pub line: u8,
+    pub cc: [u8; 19],
+}
+unsafe impl Pod for Termios {}
+
+#[repr(C)]
+#[derive(Clone, Copy)]
+struct WinSize {
+    row: u16,
+    col: u16,
+    xpixel: u16,
+    ypixel: u16,
+}
+unsafe impl Pod for WinSize {}
+
+impl Termios {
+    /// What Linux gives a fresh serial tty.
+    const fn initial() -> Self {
+        let mut cc = [0u8; 19];
+        cc[uapi::VINTR as usize] = 3;
+        cc[uapi::VQUIT as usize] = 0x1c;
+        cc[uapi::VERASE as usize] = 0x7f;
+        cc[uapi::VKILL as usize] = 0x15;
+        cc[uapi::VEOF as usize] = 4;
+        cc[uapi::VMIN as usize] = 1;
+        cc[uapi::VSTART as usize] = 0x11;
+        cc[uapi::VSTOP as usize] = 0x13;
+        cc[uapi::VSUSP as usize] = 0x1a;
+        cc[uapi::VREPRINT as usize] = 0x12;
+        cc[uapi::VWERASE as usize] = 0x17;
+        cc[uapi::VLNEXT as usize] = 0x16;
+        Self {
+            iflag: uapi::ICRNL | uapi::IXON,
+            oflag: uapi::OPOST | uapi::ONLCR,
+            cflag: uapi::B38400 | uapi::CS8 | uapi::CREAD | uapi::HUPCL,
+            lflag: uapi::ISIG | uapi::ICANON | uapi::ECHO | uapi::ECHOE | uapi::ECHOK
+                | uapi::ECHOCTL | uapi::ECHOKE | uapi::IEXTEN,
+            line: 0,
+            cc,
+        }
+    }
+}
+
+struct State {
+    termios: Termios,
+    /// Bytes ready for readers (complete lines in canonical mode).
+    ready: VecDeque<u8>,
+    /// The line being edited in canonical mode.
+    line: VecDeque<u8>,
+    pgrp: i32,
+    winsize: WinSize,
+}
+
+pub struct Console {
+    state: Mutex<State>,
+}
+
+static CONSOLE: spin::Once<Arc<Console>> = spin::Once::new();
+
+impl Console {
+    pub fn shared() -> Arc<dyn FileLike> {
+        CONSOLE
+            .call_once(|| {
+                Arc::new(Console {
+                    state: Mutex::new(State {
+                        termios: Termios::initial(),
+                        ready: VecDeque::new(),
+                        line: VecDeque::new(),
+                        pgrp: 1,
+                        winsize: WinSize { row: 24, col: 80, xpixel: 0, ypixel: 0 },
+                    }),
+                })
+            })
+            .clone()
+    }
+
+    fn output(&self, st: &State, data: &[u8]) {
+        if st.termios.oflag & uapi::OPOST != 0 && st.termios.oflag & uapi::ONLCR != 0 {
+            for chunk in data.split_inclusive(|&c| c == b'\n') {
+                if let Some((&b'\n', head)) = chunk.split_last() {
+                    axhal::console::write_bytes(head);
+                    axhal::console::write_bytes(b"\r\n");
+                } else {
+                    axhal::console::write_bytes(chunk);
+                }
+            }
+        } else {
+            axhal::console::write_bytes(data);
+        }
+    }
+
+    /// Moves input from the UART through the line discipline.
+    fn pump_input(&self, st: &mut State) {
+        let mut raw = [0u8; 64];
+        loop {
+            let n = axhal::console::read_bytes(&mut raw);
+            if n == 0 {
+                return;
+            }
+            for &b in &raw[..n] {
+                self.input_byte(st, b);
+            }
+        }
+    }
+
+    fn input_byte(&self, st: &mut State, mut b: u8) {
+        let t = st.termios;
+        if b == b'\r' && t.iflag & uapi::ICRNL != 0 {
+            b = b'\n';
+        }
+        let echo = t.lflag & uapi::ECHO != 0;
+        if t.lflag & uapi::ICANON == 0 {
+            st.ready.push_back(b);
+            if echo {
+                self.output(st, &[b]);
+            }
+            return;
+        }
+        if b == t.cc[uapi::VERASE as usize] || b == 8 {
+            if st.line.pop_back().is_some() && echo {
+                self.output(st, b"\x08 \x08");
+            }
+        } else if b == t.cc[uapi::VEOF as usize] {
+            let line: alloc::vec::Vec<u8> = st.line.drain(..).collect();
+            st.ready.extend(line);
+            st.ready.push_back(0xff); // marks EOF for the next read; stripped there
+        } else {
+            st.line.push_back(b);
+            if echo {
+                self.output(st, &[b]);
+            }
+            if b == b'\n' {
+                let line: alloc::vec::Vec<u8> = st.line.drain(..).collect();
+                st.ready.extend(line);
+            }
+        }
+    }
+}
+
+impl FileLike for Console {
+    fn read(&self, buf: &mut [u8], nonblock: bool) -> SysResult<usize> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        loop {
+            {
+                let mut st = self.state.lock();
+                self.pump_input(&mut st);
+                if !st.ready.is_empty() {
+                    let canon = st.termios.lflag & uapi::ICANON != 0;
+                    let mut n = 0;
+                    while n < buf.len() {
+                        let Some(b) = st.ready.pop_front() else { break };
+                        if canon && b == 0xff {
+                            break; // EOF mark: ends this read (0 bytes if first)
+                        }
+                        buf[n] = b;
+                        n += 1;
+                        if canon && b == b'\n' {
+                            break;
+                        }
+                    }
+                    return Ok(n);
+                }
+            }
+            if nonblock {
+                return Err(Errno::EAGAIN);
+            }
+            crate::task::check_interrupt()?;
+            // The UART has no wakeup wired to us yet: poll it at a human pace.
+            axtask::sleep(Duration::from_millis(10));
+        }
+    }
+
+    fn write(&self, buf: &[u8], _nonblock: bool) -> SysResult<usize> {
+        let st = self.state.lock();
+        self.output(&st, buf);
+        Ok(buf.len())
+    }
+
+    fn stat(&self) -> SysResult<Kstat> {
+        Ok(Kstat {
+            dev: 6,
+            ino: 3,
+            mode: 0o020620, // S_IFCHR | rw--w----
+            nlink: 1,
+            rdev: axfs_ng_vfs::DeviceId::new(5, 1).0,
+            blksize: 1024,
+            ..Default::default()
+        })
+    }
+
+    fn poll(&self) -> u16 {
+        let mut st = self.state.lock();
+        self.pump_input(&mut st);
+        let mut ev = events::POLLOUT;
+        if !st.ready.is_empty() {
+            ev |= events::POLLIN;
+        }
+        ev
+    }
+
+    fn ioctl(&self, cmd: u32, arg: usize) -> SysResult<isize> {
+        let mut st = self.state.lock();
+        match cmd {
+            ioctl::TCGETS => write_val(arg, &st.termios)?,
+            ioctl::TCSETS | ioctl::TCSETSW | ioctl::TCSETSF => {
+                st.termios = read_val(arg)?;
+                if cmd == ioctl::TCSETSF {
+                    st.ready.clear();
+                }
+            }
+            ioctl::TIOCGWINSZ => write_val(arg, &st.winsize)?,
+            ioctl::TIOCSWINSZ => st.winsize = read_val(arg)?,
+            ioctl::TIOCGPGRP => write_val(arg, &st.pgrp)?,
+            ioctl::TIOCSPGRP => {
+                let pgrp: i32 = read_val(arg)?;
+                if pgrp < 0 {
+                    return Err(Errno::EINVAL);
+                }
+                st.pgrp = pgrp;
+            }
+            ioctl::TIOCSCTTY | ioctl::TIOCNOTTY => {}
+            ioctl::FIONREAD => {
+                self.pump_input(&mut st);
+                write_val(arg, &(st.ready.len() as i32))?;
+            }
+            ioctl::TCFLSH | ioctl::TCXONC => {}
+            _ => return Err(Errno::ENOTTY),
+        }
+        Ok(0)
+    }
+
+    fn path(&self) -> String {
+        String::from("/dev/console")
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+

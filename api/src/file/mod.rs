@@ -1,0 +1,128 @@
+//! Everything that is an fd: one trait object per open file description.
+
+mod console;
+mod fd_table;
+mod fs;
+mod pipe;
+
+use alloc::string::String;
+use alloc::sync::Arc;
+use core::any::Any;
+use core::sync::atomic::{AtomicU32, Ordering};
+
+pub use console::Console;
+pub use fd_table::{FdTable, RLIMIT_NOFILE_DEFAULT};
+pub use fs::{Directory, RegularFile, kstat_of, open_path, perm};
+
+/// Metadata of a VFS location as a Kstat.
+pub fn kstat_of_loc(loc: &axfs_ng_vfs::Location) -> crate::errno::SysResult<Kstat> {
+    use crate::errno::VfsResultExt;
+    Ok(kstat_of(&loc.metadata().sys()?))
+}
+pub use pipe::new_pipe;
+
+use crate::errno::{Errno, SysResult};
+
+/// File metadata, independent of the per-arch `struct stat` layout.
+#[derive(Debug, Clone, Default)]
+pub struct Kstat {
+    pub dev: u64,
+    pub ino: u64,
+    /// File type and permission bits, as in `st_mode`.
+    pub mode: u32,
+    pub nlink: u32,
+    pub uid: u32,
+    pub gid: u32,
+    pub rdev: u64,
+    pub size: u64,
+    pub blksize: u32,
+    pub blocks: u64,
+    pub atime: core::time::Duration,
+    pub mtime: core::time::Duration,
+    pub ctime: core::time::Duration,
+}
+
+/// Readiness bits, as in `poll(2)`.
+pub mod events {
+    pub const POLLIN: u16 = 0x1;
+    pub const POLLOUT: u16 = 0x4;
+    pub const POLLERR: u16 = 0x8;
+    pub const POLLHUP: u16 = 0x10;
+}
+
+/// The operations of an open file. Methods that a kind of file does not
+/// support keep the default, which fails the way Linux does for it.
+pub trait FileLike: Send + Sync + Any {
+    /// Reads at the current position (or from the stream).
+    fn read(&self, buf: &mut [u8], nonblock: bool) -> SysResult<usize>;
+    /// Writes at the current position (or to the stream).
+    fn write(&self, buf: &[u8], nonblock: bool) -> SysResult<usize>;
+    fn read_at(&self, _buf: &mut [u8], _offset: u64) -> SysResult<usize> {
+        Err(Errno::ESPIPE)
+    }
+    fn write_at(&self, _buf: &[u8], _offset: u64) -> SysResult<usize> {
+        Err(Errno::ESPIPE)
+    }
+    /// `whence` as for lseek; returns the new offset.
+    fn seek(&self, _offset: i64, _whence: u32) -> SysResult<u64> {
+        Err(Errno::ESPIPE)
+    }
+    fn stat(&self) -> SysResult<Kstat>;
+    fn ioctl(&self, _cmd: u32, _arg: usize) -> SysResult<isize> {
+        Err(Errno::ENOTTY)
+    }
+    /// Current readiness (`events::*` bits).
+    fn poll(&self) -> u16 {
+        events::POLLIN | events::POLLOUT
+    }
+    /// The path shown in /proc/<pid>/fd.
+    fn path(&self) -> String;
+    fn as_any(&self) -> &dyn Any;
+}
+
+/// An open file description: the file plus its status flags (O_APPEND,
+/// O_NONBLOCK, access mode), which `dup`ed fds share.
+pub struct OpenFile {
+    pub file: Arc<dyn FileLike>,
+    status: AtomicU32,
+}
+
+/// Status flags that F_SETFL may change.
+const SETFL_MASK: u32 = linux_raw_sys::general::O_APPEND
+    | linux_raw_sys::general::O_NONBLOCK
+    | linux_raw_sys::general::FASYNC
+    | linux_raw_sys::general::O_DIRECT
+    | linux_raw_sys::general::O_NOATIME;
+
+impl OpenFile {
+    pub fn new(file: Arc<dyn FileLike>, status: u32) -> Arc<Self> {
+        Arc::new(Self { file, status: AtomicU32::new(status) })
+    }
+
+    pub fn status(&self) -> u32 {
+        self.status.load(Ordering::Relaxed)
+    }
+
+    pub fn set_status(&self, flags: u32) {
+        let keep = self.status() & !SETFL_MASK;
+        self.status.store(keep | (flags & SETFL_MASK), Ordering::Relaxed);
+    }
+
+    pub fn nonblocking(&self) -> bool {
+        self.status() & linux_raw_sys::general::O_NONBLOCK != 0
+    }
+
+    fn access_mode(&self) -> u32 {
+        self.status() & linux_raw_sys::general::O_ACCMODE
+    }
+
+    pub fn readable(&self) -> bool {
+        self.status() & linux_raw_sys::general::O_PATH == 0
+            && self.access_mode() != linux_raw_sys::general::O_WRONLY
+    }
+
+    pub fn writable(&self) -> bool {
+        self.status() & linux_raw_sys::general::O_PATH == 0
+            && self.access_mode() != linux_raw_sys::general::O_RDONLY
+    }
+}

@@ -1,0 +1,179 @@
+//! Pipes: a bounded byte ring shared by a read end and a write end.
+
+use alloc::collections::VecDeque;
+use alloc::string::String;
+use alloc::sync::Arc;
+use core::any::Any;
+
+use axsync::Mutex;
+use axtask::WaitQueue;
+
+use super::{FileLike, Kstat, events};
+use crate::errno::{Errno, SysResult};
+
+/// Linux's default pipe capacity.
+const PIPE_CAPACITY: usize = 65536;
+/// Writes up to this size are atomic (POSIX PIPE_BUF).
+const PIPE_BUF: usize = 4096;
+
+struct Shared {
+    buf: Mutex<VecDeque<u8>>,
+    readers: Mutex<usize>,
+    writers: Mutex<usize>,
+    /// Woken whenever data, space, or an end changes.
+    wq: WaitQueue,
+    ino: u64,
+}
+
+pub struct PipeEnd {
+    shared: Arc<Shared>,
+    is_reader: bool,
+}
+
+/// Creates a pipe, returning (read end, write end).
+pub fn new_pipe() -> (Arc<PipeEnd>, Arc<PipeEnd>) {
+    static NEXT_INO: core::sync::atomic::AtomicU64 = core::sync::atomic::AtomicU64::new(1000);
+    let shared = Arc::new(Shared {
+        buf: Mutex::new(VecDeque::new()),
+        readers: Mutex::new(1),
+        writers: Mutex::new(1),
+        wq: WaitQueue::new(),
+        ino: NEXT_INO.fetch_add(1, core::sync::atomic::Ordering::Relaxed),
+    });
+    (
+        Arc::new(PipeEnd { shared: shared.clone(), is_reader: true }),
+        Arc::new(PipeEnd { shared, is_reader: false }),
+    )
+}
+
+impl Drop for PipeEnd {
+    fn drop(&mut self) {
+        let count = if self.is_reader { &self.shared.readers } else { &self.shared.writers };
+        *count.lock() -= 1;
+        self.shared.wq.notify_all(false);
+    }
+}
+
+impl FileLike for PipeEnd {
+    fn read(&self, out: &mut [u8], nonblock: bool) -> SysResult<usize> {
+        if !self.is_reader {
+            return Err(Errno::EBADF);
+        }
+        if out.is_empty() {
+            return Ok(0);
+        }
+        loop {
+            {
+                let mut buf = self.shared.buf.lock();
+                if !buf.is_empty() {
+                    let n = out.len().min(buf.len());
+                    for (i, b) in buf.drain(..n).enumerate() {
+                        out[i] = b;
+                    }
+                    drop(buf);
+                    self.shared.wq.notify_all(false);
+                    return Ok(n);
+                }
+                if *self.shared.writers.lock() == 0 {
+                    return Ok(0);
+                }
+            }
+            if nonblock {
+                return Err(Errno::EAGAIN);
+            }
+            crate::task::check_interrupt()?;
+            self.shared.wq.wait_until(|| {
+                !self.shared.buf.lock().is_empty()
+                    || *self.shared.writers.lock() == 0
+                    || crate::task::signal_pending()
+            });
+        }
+    }
+
+    fn write(&self, data: &[u8], nonblock: bool) -> SysResult<usize> {
+        if self.is_reader {
+            return Err(Errno::EBADF);
+        }
+        let mut written = 0;
+        while written < data.len() {
+            if *self.shared.readers.lock() == 0 {
+                crate::task::raise_sigpipe();
+                return if written > 0 { Ok(written) } else { Err(Errno::EPIPE) };
+            }
+            {
+                let mut buf = self.shared.buf.lock();
+                let space = PIPE_CAPACITY - buf.len();
+                let left = data.len() - written;
+                // Small writes are atomic: wait until they fit entirely.
+                if space > 0 && (left > PIPE_BUF || space >= left) {
+                    let n = space.min(left);
+                    buf.extend(&data[written..written + n]);
+                    written += n;
+                    drop(buf);
+                    self.shared.wq.notify_all(false);
+                    continue;
+                }
+            }
+            if nonblock {
+                return if written > 0 { Ok(written) } else { Err(Errno::EAGAIN) };
+            }
+            if crate::task::signal_pending() {
+                return if written > 0 { Ok(written) } else { Err(Errno::EINTR) };
+            }
+            self.shared.wq.wait_until(|| {
+                PIPE_CAPACITY - self.shared.buf.lock().len() >= (data.len() - written).min(PIPE_BUF)
+                    || *self.shared.readers.lock() == 0
+                    || crate::task::signal_pending()
+            });
+        }
+        Ok(written)
+    }
+
+    fn stat(&self) -> SysResult<Kstat> {
+        Ok(Kstat {
+            dev: 0xc,
+            ino: self.shared.ino,
+            mode: 0o010600, // S_IFIFO | rw-------
+            nlink: 1,
+            blksize: 4096,
+            ..Default::default()
+        })
+    }
+
+    fn poll(&self) -> u16 {
+        let buf_len = self.shared.buf.lock().len();
+        if self.is_reader {
+            let mut ev = 0;
+            if buf_len > 0 {
+                ev |= events::POLLIN;
+            }
+            if *self.shared.writers.lock() == 0 {
+                ev |= events::POLLHUP;
+            }
+            ev
+        } else if *self.shared.readers.lock() == 0 {
+            events::POLLERR
+        } else if PIPE_CAPACITY - buf_len >= PIPE_BUF {
+            events::POLLOUT
+        } else {
+            0
+        }
+    }
+
+    fn ioctl(&self, cmd: u32, arg: usize) -> SysResult<isize> {
+        if cmd == linux_raw_sys::ioctl::FIONREAD {
+            let n = self.shared.buf.lock().len() as i32;
+            crate::uaccess::write_val(arg, &n)?;
+            return Ok(0);
+        }
+        Err(Errno::ENOTTY)
+    }
+
+    fn path(&self) -> String {
+        alloc::format!("pipe:[{}]", self.shared.ino)
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}

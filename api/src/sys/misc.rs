@@ -1,0 +1,124 @@
+//! System information, identity, limits and randomness.
+
+use core::sync::atomic::{AtomicU64, Ordering};
+
+use linux_raw_sys::general as uapi;
+
+use crate::errno::{Errno, SysResult};
+use crate::task::{current_process, find_process};
+use crate::uaccess::{Pod, copy_to_user, read_val, write_val};
+
+unsafe impl Pod for uapi::rlimit64 {}
+
+static RNG: AtomicU64 = AtomicU64::new(0);
+
+/// A fast xorshift generator seeded from the clock (not cryptographic).
+pub fn random_u64() -> u64 {
+    let mut x = RNG.load(Ordering::Relaxed);
+    if x == 0 {
+        x = axhal::time::monotonic_time_nanos() ^ 0x9e37_79b9_7f4a_7c15;
+    }
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    RNG.store(x, Ordering::Relaxed);
+    x
+}
+
+pub fn sys_getrandom(buf: usize, len: usize, flags: u32) -> SysResult {
+    if flags & !(uapi::GRND_NONBLOCK | uapi::GRND_RANDOM | uapi::GRND_INSECURE) != 0 {
+        return Err(Errno::EINVAL);
+    }
+    let len = len.min(33_554_431);
+    let mut chunk = [0u8; 256];
+    let mut done = 0;
+    while done < len {
+        let n = (len - done).min(chunk.len());
+        for c in chunk[..n].chunks_mut(8) {
+            c.copy_from_slice(&random_u64().to_le_bytes()[..c.len()]);
+        }
+        copy_to_user(buf + done, &chunk[..n])?;
+        done += n;
+    }
+    Ok(len as isize)
+}
+
+fn field(s: &str) -> [u8; 65] {
+    let mut f = [0u8; 65];
+    f[..s.len()].copy_from_slice(s.as_bytes());
+    f
+}
+
+pub fn sys_uname(buf: usize) -> SysResult {
+    #[cfg(target_arch = "x86_64")]
+    let machine = "x86_64";
+    #[cfg(target_arch = "riscv64")]
+    let machine = "riscv64";
+    let mut out = [0u8; 65 * 6];
+    for (i, s) in ["Linux", "starry", "6.1.0", "#1 SMP PREEMPT", machine, "(none)"].iter().enumerate() {
+        out[i * 65..(i + 1) * 65].copy_from_slice(&field(s));
+    }
+    copy_to_user(buf, &out)?;
+    Ok(0)
+}
+
+pub fn sys_sysinfo(buf: usize) -> SysResult {
+    // struct sysinfo: uptime, loads[3], totalram, freeram, sharedram,
+    // bufferram, totalswap, freeswap, procs (u16) + pad, totalhigh, freehigh, mem_unit.
+    let mut w = [0u64; 14];
+    w[0] = axhal::time::monotonic_time().as_secs();
+    let total = axconfig::plat::PHYS_MEMORY_SIZE as u64;
+    let alloc = axalloc::global_allocator();
+    w[4] = total;
+    w[5] = (alloc.available_pages() * 4096) as u64;
+    w[10] = crate::task::all_processes().len() as u64;
+    let mut bytes = [0u8; 112];
+    for (i, v) in w.iter().enumerate() {
+        bytes[i * 8..i * 8 + 8].copy_from_slice(&v.to_le_bytes());
+    }
+    bytes[104..108].copy_from_slice(&1u32.to_le_bytes()); // mem_unit
+    copy_to_user(buf, &bytes)?;
+    Ok(0)
+}
+
+pub fn sys_prlimit64(pid: i32, resource: u32, new: usize, old: usize) -> SysResult {
+    let proc = if pid == 0 { current_process() } else { find_process(pid).ok_or(Errno::ESRCH)? };
+    if resource >= uapi::RLIM_NLIMITS {
+        return Err(Errno::EINVAL);
+    }
+    let inf = u64::MAX;
+    let cur = match resource {
+        uapi::RLIMIT_NOFILE => {
+            let n = proc.nofile_limit.load(Ordering::Relaxed) as u64;
+            uapi::rlimit64 { rlim_cur: n, rlim_max: 4096 }
+        }
+        uapi::RLIMIT_STACK => uapi::rlimit64 { rlim_cur: 8 << 20, rlim_max: inf },
+        uapi::RLIMIT_CORE => uapi::rlimit64 { rlim_cur: 0, rlim_max: inf },
+        uapi::RLIMIT_NPROC | uapi::RLIMIT_SIGPENDING => uapi::rlimit64 { rlim_cur: 63_204, rlim_max: 63_204 },
+        uapi::RLIMIT_MEMLOCK => uapi::rlimit64 { rlim_cur: 8 << 20, rlim_max: 8 << 20 },
+        uapi::RLIMIT_MSGQUEUE => uapi::rlimit64 { rlim_cur: 819_200, rlim_max: 819_200 },
+        uapi::RLIMIT_NICE | uapi::RLIMIT_RTPRIO => uapi::rlimit64 { rlim_cur: 0, rlim_max: 0 },
+        _ => uapi::rlimit64 { rlim_cur: inf, rlim_max: inf },
+    };
+    let newlim: Option<uapi::rlimit64> = if new != 0 { Some(read_val(new)?) } else { None };
+    if let Some(n) = &newlim {
+        if n.rlim_cur > n.rlim_max {
+            return Err(Errno::EINVAL);
+        }
+    }
+    if old != 0 {
+        write_val(old, &cur)?;
+    }
+    if let (Some(n), uapi::RLIMIT_NOFILE) = (newlim, resource) {
+        if n.rlim_max > 4096 {
+            return Err(Errno::EPERM);
+        }
+        proc.nofile_limit.store(n.rlim_cur as usize, Ordering::Relaxed);
+    }
+    Ok(0)
+}
+
+pub fn sys_sched_yield() -> SysResult {
+    axtask::yield_now();
+    Ok(0)
+}

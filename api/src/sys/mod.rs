@@ -1,0 +1,8 @@
+//! Syscall handlers, one file per family.
+
+pub mod fs;
+pub mod futex;
+pub mod misc;
+pub mod mm;
+pub mod task;
+pub mod time;

@@ -1,0 +1,409 @@
+//! Process syscalls: clone (fork, vfork, threads), execve, exit, wait4, ids.
+
+use alloc::string::String;
+use alloc::sync::Arc;
+use core::sync::atomic::Ordering;
+
+use axhal::uspace::UserContext;
+use axsync::Mutex;
+use mm::aspace::AddrSpace;
+
+use crate::errno::{Errno, SysResult};
+use crate::signal::{self, SIGCHLD, SigAction};
+use crate::task::{self, Process, Thread, current_process, current_thread, find_process};
+use crate::uaccess::{read_path, read_str_array, read_val, write_val};
+
+mod clone_flags {
+    pub const CSIGNAL: u64 = 0xff;
+    pub const CLONE_VM: u64 = 0x100;
+    pub const CLONE_FS: u64 = 0x200;
+    pub const CLONE_FILES: u64 = 0x400;
+    pub const CLONE_SIGHAND: u64 = 0x800;
+    pub const CLONE_VFORK: u64 = 0x4000;
+    pub const CLONE_PARENT: u64 = 0x8000;
+    pub const CLONE_THREAD: u64 = 0x10000;
+    pub const CLONE_SETTLS: u64 = 0x80000;
+    pub const CLONE_PARENT_SETTID: u64 = 0x100000;
+    pub const CLONE_CHILD_CLEARTID: u64 = 0x200000;
+    pub const CLONE_CHILD_SETTID: u64 = 0x1000000;
+}
+use clone_flags::*;
+
+fn set_tls(uctx: &mut UserContext, tls: usize) {
+    #[cfg(target_arch = "x86_64")]
+    uctx.set_tls(tls);
+    #[cfg(target_arch = "riscv64")]
+    {
+        uctx.regs.tp = tls;
+    }
+}
+
+/// clone(2) with the arguments already put in a common order.
+pub fn sys_clone(uctx: &UserContext, flags: u64, stack: usize, ptid: usize, ctid: usize, tls: usize) -> SysResult {
+    if flags & CLONE_SIGHAND != 0 && flags & CLONE_VM == 0 {
+        return Err(Errno::EINVAL);
+    }
+    if flags & CLONE_THREAD != 0 && flags & CLONE_SIGHAND == 0 {
+        return Err(Errno::EINVAL);
+    }
+    let parent_thread = current_thread();
+    let parent = parent_thread.process.clone();
+
+    let mut child_ctx = *uctx;
+    child_ctx.set_retval(0);
+    if stack != 0 {
+        child_ctx.set_sp(stack);
+    }
+    if flags & CLONE_SETTLS != 0 {
+        set_tls(&mut child_ctx, tls);
+    }
+
+    let tid = task::alloc_pid();
+    let process = if flags & CLONE_THREAD != 0 {
+        parent.clone()
+    } else {
+        let aspace = if flags & CLONE_VM != 0 {
+            parent.aspace()
+        } else {
+            let forked = parent.aspace().lock().fork().map_err(|_| Errno::ENOMEM)?;
+            Arc::new(Mutex::new(forked))
+        };
+        let fds = if flags & CLONE_FILES != 0 {
+            parent.fds.clone()
+        } else {
+            Arc::new(Mutex::new(parent.fds.lock().clone()))
+        };
+        let fs = if flags & CLONE_FS != 0 {
+            parent.fs.clone()
+        } else {
+            Arc::new(Mutex::new(parent.fs.lock().clone()))
+        };
+        let sig = if flags & CLONE_SIGHAND != 0 {
+            parent.sig_actions.clone()
+        } else {
+            Arc::new(Mutex::new(parent.sig_actions.lock().clone()))
+        };
+        let real_parent = if flags & CLONE_PARENT != 0 { parent.parent().unwrap_or(parent.clone()) } else { parent.clone() };
+        let child = Process::new(tid, Arc::downgrade(&real_parent), aspace, fds, fs, sig);
+        *child.brk.lock() = *parent.brk.lock();
+        *child.exe.lock() = parent.exe.lock().clone();
+        *child.cmdline.lock() = parent.cmdline.lock().clone();
+        *child.auxv.lock() = parent.auxv.lock().clone();
+        child.umask.store(parent.umask.load(Ordering::Relaxed), Ordering::Relaxed);
+        child.pgid.store(parent.pgid.load(Ordering::Relaxed), Ordering::Relaxed);
+        child.sid.store(parent.sid.load(Ordering::Relaxed), Ordering::Relaxed);
+        child.nofile_limit.store(parent.nofile_limit.load(Ordering::Relaxed), Ordering::Relaxed);
+        child.exit_signal.store((flags & CSIGNAL) as usize, Ordering::Relaxed);
+        real_parent.children.lock().push(child.clone());
+        child
+    };
+
+    let thread = Arc::new(Thread {
+        tid,
+        process: process.clone(),
+        clear_child_tid: core::sync::atomic::AtomicUsize::new(if flags & CLONE_CHILD_CLEARTID != 0 { ctid } else { 0 }),
+        sigmask: core::sync::atomic::AtomicU64::new(parent_thread.sigmask.load(Ordering::Relaxed)),
+        sig_pending: core::sync::atomic::AtomicU64::new(0),
+    });
+    if flags & CLONE_PARENT_SETTID != 0 {
+        write_val(ptid, &tid)?;
+    }
+    if flags & CLONE_CHILD_SETTID != 0 {
+        // The child shares memory (threads, vfork) or has a COW copy: write
+        // through whichever space the child will run in.
+        let bytes = tid.to_ne_bytes();
+        let _ = process.aspace().lock().write_bytes(ctid, &bytes);
+    }
+    let vfork_done = (flags & CLONE_VFORK != 0).then(|| process.clone());
+    let name = parent.exe.lock().clone();
+    task::spawn_user_thread(thread, child_ctx, name);
+    if let Some(child) = vfork_done {
+        // The parent sleeps until the child execs or exits.
+        parent.child_wq.wait_until(|| child.vfork_released.load(Ordering::Acquire));
+    }
+    Ok(tid as isize)
+}
+
+#[cfg(target_arch = "x86_64")]
+pub fn sys_fork(uctx: &UserContext) -> SysResult {
+    sys_clone(uctx, SIGCHLD as u64, 0, 0, 0, 0)
+}
+
+#[cfg(target_arch = "x86_64")]
+pub fn sys_vfork(uctx: &UserContext) -> SysResult {
+    sys_clone(uctx, CLONE_VM | CLONE_VFORK | SIGCHLD as u64, 0, 0, 0, 0)
+}
+
+/// clone3's `struct clone_args` (the fields up to `tls`, size 64 in v0).
+#[repr(C)]
+#[derive(Clone, Copy)]
+struct CloneArgs {
+    flags: u64,
+    pidfd: u64,
+    child_tid: u64,
+    parent_tid: u64,
+    exit_signal: u64,
+    stack: u64,
+    stack_size: u64,
+    tls: u64,
+}
+unsafe impl crate::uaccess::Pod for CloneArgs {}
+
+pub fn sys_clone3(uctx: &UserContext, args: usize, size: usize) -> SysResult {
+    if size < 64 {
+        return Err(Errno::EINVAL);
+    }
+    let a: CloneArgs = read_val(args)?;
+    if a.exit_signal > 64 || a.flags & CSIGNAL != 0 {
+        return Err(Errno::EINVAL);
+    }
+    let stack = if a.stack != 0 { (a.stack + a.stack_size) as usize } else { 0 };
+    sys_clone(uctx, a.flags | a.exit_signal, stack, a.parent_tid as usize, a.child_tid as usize, a.tls as usize)
+}
+
+pub fn sys_execve(uctx: &mut UserContext, path: usize, argv: usize, envp: usize) -> SysResult {
+    let path = read_path(path)?;
+    let argv = read_str_array(argv)?;
+    let envp = read_str_array(envp)?;
+    let proc = current_process();
+    let ctx = proc.fs.lock().clone();
+    let mut aspace = AddrSpace::new().map_err(|_| Errno::ENOMEM)?;
+    let img = task::load_program(&mut aspace, &ctx, &path, argv, &envp)?;
+
+    // Past the point of no return: the old image is gone.
+    proc.replace_aspace(Arc::new(Mutex::new(aspace)));
+    proc.fds.lock().close_on_exec();
+    proc.sig_actions.lock().reset_for_exec();
+    *proc.brk.lock() = task::Brk { start: img.brk_start, end: img.brk_start };
+    let name = img.exe_path.rsplit('/').next().unwrap_or("").into();
+    *proc.exe.lock() = img.exe_path;
+    *proc.comm.lock() = name;
+    *proc.cmdline.lock() = img.argv;
+    *proc.auxv.lock() = img.auxv;
+    proc.release_vfork_parent();
+    *uctx = UserContext::new(img.entry, memory_addr::VirtAddr::from(img.sp), 0);
+    Ok(0)
+}
+
+pub fn sys_exit(code: i32) -> ! {
+    let t = current_thread();
+    if t.process.live_threads.load(Ordering::Acquire) == 1 {
+        t.process.exit_status.store((code & 0xff) << 8, Ordering::Release);
+    }
+    task::exit_current_thread()
+}
+
+pub fn sys_exit_group(code: i32) -> ! {
+    task::do_exit_group((code & 0xff) << 8)
+}
+
+pub fn sys_wait4(pid: i32, status: usize, options: u32, rusage: usize) -> SysResult {
+    const WNOHANG: u32 = 1;
+    const WUNTRACED: u32 = 2;
+    const WCONTINUED: u32 = 8;
+    const WNOTHREAD: u32 = 0x2000_0000;
+    const WALL: u32 = 0x4000_0000;
+    const WCLONE: u32 = 0x8000_0000;
+    if options & !(WNOHANG | WUNTRACED | WCONTINUED | WNOTHREAD | WALL | WCLONE) != 0 {
+        return Err(Errno::EINVAL);
+    }
+    let me = current_process();
+    let matches = |c: &Arc<Process>| match pid {
+        -1 => true,
+        0 => c.pgid.load(Ordering::Relaxed) == me.pgid.load(Ordering::Relaxed),
+        p if p > 0 => c.pid == p,
+        p => c.pgid.load(Ordering::Relaxed) == -p,
+    };
+    loop {
+        {
+            let mut children = me.children.lock();
+            if !children.iter().any(|c| matches(c)) {
+                return Err(Errno::ECHILD);
+            }
+            if let Some(i) = children.iter().position(|c| matches(c) && c.zombie.load(Ordering::Acquire)) {
+                let child = children.remove(i);
+                drop(children);
+                task::unregister_process(child.pid);
+                if status != 0 {
+                    write_val(status, &child.exit_status.load(Ordering::Acquire))?;
+                }
+                if rusage != 0 {
+                    crate::uaccess::copy_to_user(rusage, &[0u8; 144])?;
+                }
+                return Ok(child.pid as isize);
+            }
+        }
+        if options & WNOHANG != 0 {
+            return Ok(0);
+        }
+        if crate::task::signal_pending() {
+            return Err(Errno::EINTR);
+        }
+        me.child_wq.wait_until(|| {
+            me.children.lock().iter().any(|c| matches(c) && c.zombie.load(Ordering::Acquire))
+                || crate::task::signal_pending()
+        });
+    }
+}
+
+pub fn sys_getpid() -> SysResult {
+    Ok(current_process().pid as isize)
+}
+
+pub fn sys_getppid() -> SysResult {
+    Ok(current_process().ppid() as isize)
+}
+
+pub fn sys_gettid() -> SysResult {
+    Ok(current_thread().tid as isize)
+}
+
+pub fn sys_set_tid_address(addr: usize) -> SysResult {
+    let t = current_thread();
+    t.clear_child_tid.store(addr, Ordering::Release);
+    Ok(t.tid as isize)
+}
+
+pub fn sys_getpgid(pid: i32) -> SysResult {
+    let p = if pid == 0 { current_process() } else { find_process(pid).ok_or(Errno::ESRCH)? };
+    Ok(p.pgid.load(Ordering::Relaxed) as isize)
+}
+
+pub fn sys_setpgid(pid: i32, pgid: i32) -> SysResult {
+    if pgid < 0 {
+        return Err(Errno::EINVAL);
+    }
+    let p = if pid == 0 { current_process() } else { find_process(pid).ok_or(Errno::ESRCH)? };
+    p.pgid.store(if pgid == 0 { p.pid } else { pgid }, Ordering::Relaxed);
+    Ok(0)
+}
+
+pub fn sys_getsid(pid: i32) -> SysResult {
+    let p = if pid == 0 { current_process() } else { find_process(pid).ok_or(Errno::ESRCH)? };
+    Ok(p.sid.load(Ordering::Relaxed) as isize)
+}
+
+pub fn sys_setsid() -> SysResult {
+    let p = current_process();
+    if p.pgid.load(Ordering::Relaxed) == p.pid {
+        return Err(Errno::EPERM);
+    }
+    p.sid.store(p.pid, Ordering::Relaxed);
+    p.pgid.store(p.pid, Ordering::Relaxed);
+    Ok(p.pid as isize)
+}
+
+pub fn sys_kill(pid: i32, sig: i32) -> SysResult {
+    if !(0..=64).contains(&sig) {
+        return Err(Errno::EINVAL);
+    }
+    let targets: alloc::vec::Vec<Arc<Process>> = match pid {
+        p if p > 0 => alloc::vec![find_process(p).ok_or(Errno::ESRCH)?],
+        0 => {
+            let g = current_process().pgid.load(Ordering::Relaxed);
+            task::all_processes().into_iter().filter(|p| p.pgid.load(Ordering::Relaxed) == g).collect()
+        }
+        -1 => task::all_processes().into_iter().filter(|p| p.pid != 1).collect(),
+        p => task::all_processes().into_iter().filter(|q| q.pgid.load(Ordering::Relaxed) == -p).collect(),
+    };
+    let targets: alloc::vec::Vec<_> = targets.into_iter().filter(|p| !p.zombie.load(Ordering::Acquire)).collect();
+    if targets.is_empty() {
+        return Err(Errno::ESRCH);
+    }
+    if sig != 0 {
+        for p in &targets {
+            signal::send_to_process(p, sig as usize);
+        }
+    }
+    Ok(0)
+}
+
+pub fn sys_tgkill(tgid: i32, tid: i32, sig: i32) -> SysResult {
+    if tgid <= 0 || tid <= 0 {
+        return Err(Errno::EINVAL);
+    }
+    let p = find_process(tgid).ok_or(Errno::ESRCH)?;
+    if tid != tgid {
+        return Err(Errno::ESRCH);
+    }
+    sys_kill(p.pid, sig)
+}
+
+pub fn sys_rt_sigaction(sig: i32, act: usize, old: usize, sigsetsize: usize) -> SysResult {
+    if sigsetsize != 8 || !(1..=64).contains(&sig) {
+        return Err(Errno::EINVAL);
+    }
+    let sig = sig as usize;
+    if act != 0 && (sig == signal::SIGKILL || sig == signal::SIGSTOP) {
+        return Err(Errno::EINVAL);
+    }
+    let proc = current_process();
+    let new: Option<SigAction> = if act != 0 { Some(read_val(act)?) } else { None };
+    let prev = proc.sig_actions.lock().0[sig - 1];
+    if old != 0 {
+        write_val(old, &prev)?;
+    }
+    if let Some(mut a) = new {
+        a.mask &= !(signal::bit(signal::SIGKILL) | signal::bit(signal::SIGSTOP));
+        proc.sig_actions.lock().0[sig - 1] = a;
+    }
+    Ok(0)
+}
+
+pub fn sys_rt_sigprocmask(how: i32, set: usize, old: usize, sigsetsize: usize) -> SysResult {
+    const SIG_BLOCK: i32 = 0;
+    const SIG_UNBLOCK: i32 = 1;
+    const SIG_SETMASK: i32 = 2;
+    if sigsetsize != 8 {
+        return Err(Errno::EINVAL);
+    }
+    let t = current_thread();
+    let cur = t.sigmask.load(Ordering::Acquire);
+    let new: Option<u64> = if set != 0 { Some(read_val(set)?) } else { None };
+    if let Some(n) = new {
+        let n = match how {
+            SIG_BLOCK => cur | n,
+            SIG_UNBLOCK => cur & !n,
+            SIG_SETMASK => n,
+            _ => return Err(Errno::EINVAL),
+        };
+        if old != 0 {
+            write_val(old, &cur)?;
+        }
+        t.sigmask.store(n & !(signal::bit(signal::SIGKILL) | signal::bit(signal::SIGSTOP)), Ordering::Release);
+    } else if old != 0 {
+        write_val(old, &cur)?;
+    }
+    Ok(0)
+}
+
+#[cfg(target_arch = "x86_64")]
+pub fn sys_arch_prctl(uctx: &mut UserContext, code: i32, addr: usize) -> SysResult {
+    const ARCH_SET_GS: i32 = 0x1001;
+    const ARCH_SET_FS: i32 = 0x1002;
+    const ARCH_GET_FS: i32 = 0x1003;
+    const ARCH_GET_GS: i32 = 0x1004;
+    match code {
+        ARCH_SET_FS => {
+            if addr >= crate::uaccess::USER_END {
+                return Err(Errno::EPERM);
+            }
+            uctx.set_tls(addr);
+        }
+        ARCH_GET_FS => write_val(addr, &uctx.tls())?,
+        ARCH_SET_GS => {
+            if addr >= crate::uaccess::USER_END {
+                return Err(Errno::EPERM);
+            }
+            uctx.gs_base = addr as u64;
+        }
+        ARCH_GET_GS => write_val(addr, &(uctx.gs_base as usize))?,
+        _ => return Err(Errno::EINVAL),
+    }
+    Ok(0)
+}
+
+/// Name of the current program (/proc/<pid>/comm), for prctl later.
+pub fn comm() -> String {
+    current_process().comm.lock().clone()
+}

@@ -1,0 +1,89 @@
+//! Clocks and sleeping.
+
+use core::time::Duration;
+
+use linux_raw_sys::general as uapi;
+
+use crate::errno::{Errno, SysResult};
+use crate::uaccess::{Pod, read_val, write_val};
+
+unsafe impl Pod for uapi::timespec {}
+unsafe impl Pod for uapi::timeval {}
+
+fn ts(d: Duration) -> uapi::timespec {
+    uapi::timespec { tv_sec: d.as_secs() as _, tv_nsec: d.subsec_nanos() as _ }
+}
+
+fn read_ts(addr: usize) -> SysResult<Duration> {
+    let t: uapi::timespec = read_val(addr)?;
+    if t.tv_sec < 0 || !(0..1_000_000_000).contains(&t.tv_nsec) {
+        return Err(Errno::EINVAL);
+    }
+    Ok(Duration::new(t.tv_sec as u64, t.tv_nsec as u32))
+}
+
+fn clock_now(clock: i32) -> SysResult<Duration> {
+    match clock as u32 {
+        uapi::CLOCK_REALTIME | uapi::CLOCK_REALTIME_COARSE | uapi::CLOCK_TAI => Ok(axhal::time::wall_time()),
+        uapi::CLOCK_MONOTONIC | uapi::CLOCK_MONOTONIC_RAW | uapi::CLOCK_MONOTONIC_COARSE
+        | uapi::CLOCK_BOOTTIME => Ok(axhal::time::monotonic_time()),
+        // No per-task CPU accounting yet: report time since boot.
+        uapi::CLOCK_PROCESS_CPUTIME_ID | uapi::CLOCK_THREAD_CPUTIME_ID => Ok(axhal::time::monotonic_time()),
+        _ => Err(Errno::EINVAL),
+    }
+}
+
+pub fn sys_clock_gettime(clock: i32, tp: usize) -> SysResult {
+    let now = clock_now(clock)?;
+    write_val(tp, &ts(now))?;
+    Ok(0)
+}
+
+pub fn sys_clock_getres(clock: i32, tp: usize) -> SysResult {
+    clock_now(clock)?;
+    if tp != 0 {
+        write_val(tp, &ts(Duration::from_nanos(1)))?;
+    }
+    Ok(0)
+}
+
+pub fn sys_gettimeofday(tv: usize, _tz: usize) -> SysResult {
+    if tv != 0 {
+        let now = axhal::time::wall_time();
+        write_val(tv, &uapi::timeval { tv_sec: now.as_secs() as _, tv_usec: now.subsec_micros() as _ })?;
+    }
+    Ok(0)
+}
+
+/// Sleeps until `deadline` on the monotonic clock; EINTR on a signal.
+fn sleep_until(deadline: Duration) -> SysResult<()> {
+    while axhal::time::monotonic_time() < deadline {
+        crate::task::check_interrupt()?;
+        let left = deadline - axhal::time::monotonic_time().min(deadline);
+        axtask::sleep(left.min(Duration::from_millis(10)));
+    }
+    Ok(())
+}
+
+pub fn sys_nanosleep(req: usize, rem: usize) -> SysResult {
+    let d = read_ts(req)?;
+    let deadline = axhal::time::monotonic_time() + d;
+    if let Err(e) = sleep_until(deadline) {
+        if rem != 0 {
+            let left = deadline.saturating_sub(axhal::time::monotonic_time());
+            write_val(rem, &ts(left))?;
+        }
+        return Err(e);
+    }
+    Ok(0)
+}
+
+pub fn sys_clock_nanosleep(clock: i32, flags: u32, req: usize, rem: usize) -> SysResult {
+    let now = clock_now(clock)?;
+    let d = read_ts(req)?;
+    if flags & uapi::TIMER_ABSTIME != 0 {
+        let left = d.saturating_sub(now);
+        return sleep_until(axhal::time::monotonic_time() + left).map(|_| 0);
+    }
+    sys_nanosleep(req, rem)
+}

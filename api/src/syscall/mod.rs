@@ -1,0 +1,152 @@
+//! Syscall dispatch. Numbers come from linux-raw-sys's per-architecture
+//! tables; calls that exist only on x86_64 (the pre-*at family, fork,
+//! arch_prctl) are routed to the same handlers as their modern forms.
+
+use axhal::uspace::UserContext;
+use linux_raw_sys::general as nr;
+
+use crate::errno::{Errno, SysResult, encode};
+use crate::sys::{fs, futex, misc, mm, task, time};
+
+#[cfg(target_arch = "x86_64")]
+const AT_FDCWD: usize = fs::AT_FDCWD as usize;
+
+/// Handles the syscall the user context trapped with, writing the result.
+pub fn handle(uctx: &mut UserContext) {
+    let sysno = uctx.sysno();
+    let a = [uctx.arg0(), uctx.arg1(), uctx.arg2(), uctx.arg3(), uctx.arg4(), uctx.arg5()];
+    let result = dispatch(uctx, sysno, a);
+    if crate::strace::enabled() {
+        crate::strace::log(sysno, &a, &result);
+    }
+    // execve replaced the whole context: its "return value" is the new
+    // program's first argument register, which must stay as set.
+    if !(sysno == nr::__NR_execve as usize && result.is_ok()) {
+        uctx.set_retval(encode(result));
+    }
+}
+
+fn dispatch(uctx: &mut UserContext, sysno: usize, a: [usize; 6]) -> SysResult {
+    let (i, u) = (|x: usize| x as i32, |x: usize| x as u32);
+    match sysno as u32 {
+        nr::__NR_read => fs::sys_read(i(a[0]), a[1], a[2]),
+        nr::__NR_write => fs::sys_write(i(a[0]), a[1], a[2]),
+        nr::__NR_readv => fs::sys_readv(i(a[0]), a[1], i(a[2])),
+        nr::__NR_writev => fs::sys_writev(i(a[0]), a[1], i(a[2])),
+        nr::__NR_pread64 => fs::sys_pread64(i(a[0]), a[1], a[2], a[3] as i64),
+        nr::__NR_pwrite64 => fs::sys_pwrite64(i(a[0]), a[1], a[2], a[3] as i64),
+        nr::__NR_openat => fs::sys_openat(i(a[0]), a[1], u(a[2]), u(a[3])),
+        nr::__NR_close => fs::sys_close(i(a[0])),
+        nr::__NR_close_range => fs::sys_close_range(u(a[0]), u(a[1]), u(a[2])),
+        nr::__NR_lseek => fs::sys_lseek(i(a[0]), a[1] as i64, u(a[2])),
+        nr::__NR_fstat => fs::sys_fstat(i(a[0]), a[1]),
+        nr::__NR_newfstatat => fs::sys_newfstatat(i(a[0]), a[1], a[2], u(a[3])),
+        nr::__NR_statx => fs::sys_statx(i(a[0]), a[1], u(a[2]), u(a[3]), a[4]),
+        nr::__NR_getdents64 => fs::sys_getdents64(i(a[0]), a[1], a[2]),
+        nr::__NR_mkdirat => fs::sys_mkdirat(i(a[0]), a[1], u(a[2])),
+        nr::__NR_unlinkat => fs::sys_unlinkat(i(a[0]), a[1], u(a[2])),
+        nr::__NR_renameat2 => fs::sys_renameat2(i(a[0]), a[1], i(a[2]), a[3], u(a[4])),
+        nr::__NR_linkat => fs::sys_linkat(i(a[0]), a[1], i(a[2]), a[3], u(a[4])),
+        nr::__NR_symlinkat => fs::sys_symlinkat(a[0], i(a[1]), a[2]),
+        nr::__NR_readlinkat => fs::sys_readlinkat(i(a[0]), a[1], a[2], a[3] as isize),
+        nr::__NR_faccessat => fs::sys_faccessat(i(a[0]), a[1], u(a[2]), 0),
+        nr::__NR_faccessat2 => fs::sys_faccessat(i(a[0]), a[1], u(a[2]), u(a[3])),
+        nr::__NR_fchmodat => fs::sys_fchmodat(i(a[0]), a[1], u(a[2])),
+        nr::__NR_fcntl => fs::sys_fcntl(i(a[0]), u(a[1]), a[2]),
+        nr::__NR_dup => fs::sys_dup(i(a[0])),
+        nr::__NR_dup3 => fs::sys_dup3(i(a[0]), i(a[1]), u(a[2])),
+        nr::__NR_pipe2 => fs::sys_pipe2(a[0], u(a[1])),
+        nr::__NR_ioctl => fs::sys_ioctl(i(a[0]), u(a[1]), a[2]),
+        nr::__NR_getcwd => fs::sys_getcwd(a[0], a[1]),
+        nr::__NR_chdir => fs::sys_chdir(a[0]),
+        nr::__NR_fchdir => fs::sys_fchdir(i(a[0])),
+        nr::__NR_umask => fs::sys_umask(u(a[0])),
+        nr::__NR_ftruncate => fs::sys_ftruncate(i(a[0]), a[1] as i64),
+        nr::__NR_fsync | nr::__NR_fdatasync => fs::sys_fsync(i(a[0])),
+        nr::__NR_brk => mm::sys_brk(a[0]),
+        nr::__NR_mmap => mm::sys_mmap(a[0], a[1], u(a[2]), u(a[3]), i(a[4]), a[5] as i64),
+        nr::__NR_munmap => mm::sys_munmap(a[0], a[1]),
+        nr::__NR_mprotect => mm::sys_mprotect(a[0], a[1], u(a[2])),
+        nr::__NR_mremap => mm::sys_mremap(a[0], a[1], a[2], u(a[3]), a[4]),
+        nr::__NR_madvise => mm::sys_madvise(a[0], a[1], u(a[2])),
+        #[cfg(target_arch = "x86_64")]
+        nr::__NR_clone => task::sys_clone(uctx, a[0] as u64, a[1], a[2], a[3], a[4]),
+        #[cfg(target_arch = "riscv64")]
+        nr::__NR_clone => task::sys_clone(uctx, a[0] as u64, a[1], a[2], a[4], a[3]),
+        nr::__NR_clone3 => task::sys_clone3(uctx, a[0], a[1]),
+        nr::__NR_execve => task::sys_execve(uctx, a[0], a[1], a[2]),
+        nr::__NR_exit => task::sys_exit(i(a[0])),
+        nr::__NR_exit_group => task::sys_exit_group(i(a[0])),
+        nr::__NR_wait4 => task::sys_wait4(i(a[0]), a[1], u(a[2]), a[3]),
+        nr::__NR_getpid => task::sys_getpid(),
+        nr::__NR_getppid => task::sys_getppid(),
+        nr::__NR_gettid => task::sys_gettid(),
+        nr::__NR_set_tid_address => task::sys_set_tid_address(a[0]),
+        nr::__NR_getpgid => task::sys_getpgid(i(a[0])),
+        nr::__NR_setpgid => task::sys_setpgid(i(a[0]), i(a[1])),
+        nr::__NR_getsid => task::sys_getsid(i(a[0])),
+        nr::__NR_setsid => task::sys_setsid(),
+        nr::__NR_kill => task::sys_kill(i(a[0]), i(a[1])),
+        nr::__NR_tgkill => task::sys_tgkill(i(a[0]), i(a[1]), i(a[2])),
+        nr::__NR_tkill => task::sys_tgkill(i(a[0]), i(a[0]), i(a[1])),
+        nr::__NR_rt_sigaction => task::sys_rt_sigaction(i(a[0]), a[1], a[2], a[3]),
+        nr::__NR_rt_sigprocmask => task::sys_rt_sigprocmask(i(a[0]), a[1], a[2], a[3]),
+        nr::__NR_getuid | nr::__NR_geteuid | nr::__NR_getgid | nr::__NR_getegid => Ok(0),
+        nr::__NR_setuid | nr::__NR_setgid | nr::__NR_setreuid | nr::__NR_setregid => Ok(0),
+        nr::__NR_futex => futex::sys_futex(a[0], u(a[1]), u(a[2]), a[3], a[4], u(a[5])),
+        nr::__NR_set_robust_list => Ok(0),
+        nr::__NR_rseq => Err(Errno::ENOSYS),
+        nr::__NR_clock_gettime => time::sys_clock_gettime(i(a[0]), a[1]),
+        nr::__NR_clock_getres => time::sys_clock_getres(i(a[0]), a[1]),
+        nr::__NR_gettimeofday => time::sys_gettimeofday(a[0], a[1]),
+        nr::__NR_nanosleep => time::sys_nanosleep(a[0], a[1]),
+        nr::__NR_clock_nanosleep => time::sys_clock_nanosleep(i(a[0]), u(a[1]), a[2], a[3]),
+        nr::__NR_getrandom => misc::sys_getrandom(a[0], a[1], u(a[2])),
+        nr::__NR_uname => misc::sys_uname(a[0]),
+        nr::__NR_sysinfo => misc::sys_sysinfo(a[0]),
+        nr::__NR_prlimit64 => misc::sys_prlimit64(i(a[0]), u(a[1]), a[2], a[3]),
+        nr::__NR_sched_yield => misc::sys_sched_yield(),
+        #[cfg(target_arch = "x86_64")]
+        _ => legacy_x86(uctx, sysno, a),
+        #[cfg(not(target_arch = "x86_64"))]
+        _ => unimplemented(sysno),
+    }
+}
+
+/// x86_64's older calls, as their *at forms.
+#[cfg(target_arch = "x86_64")]
+fn legacy_x86(uctx: &mut UserContext, sysno: usize, a: [usize; 6]) -> SysResult {
+    let (i, u) = (|x: usize| x as i32, |x: usize| x as u32);
+    let fdcwd = AT_FDCWD as i32;
+    match sysno as u32 {
+        nr::__NR_open => fs::sys_openat(fdcwd, a[0], u(a[1]), u(a[2])),
+        nr::__NR_creat => fs::sys_openat(fdcwd, a[0], 0o1101, u(a[1])),
+        nr::__NR_stat => fs::sys_newfstatat(fdcwd, a[0], a[1], 0),
+        nr::__NR_lstat => fs::sys_newfstatat(fdcwd, a[0], a[1], linux_raw_sys::general::AT_SYMLINK_NOFOLLOW),
+        nr::__NR_access => fs::sys_faccessat(fdcwd, a[0], u(a[1]), 0),
+        nr::__NR_readlink => fs::sys_readlinkat(fdcwd, a[0], a[1], a[2] as isize),
+        nr::__NR_mkdir => fs::sys_mkdirat(fdcwd, a[0], u(a[1])),
+        nr::__NR_rmdir => fs::sys_unlinkat(fdcwd, a[0], linux_raw_sys::general::AT_REMOVEDIR),
+        nr::__NR_unlink => fs::sys_unlinkat(fdcwd, a[0], 0),
+        nr::__NR_rename => fs::sys_renameat2(fdcwd, a[0], fdcwd, a[1], 0),
+        nr::__NR_link => fs::sys_linkat(fdcwd, a[0], fdcwd, a[1], 0),
+        nr::__NR_symlink => fs::sys_symlinkat(a[0], fdcwd, a[1]),
+        nr::__NR_chmod => fs::sys_fchmodat(fdcwd, a[0], u(a[1])),
+        nr::__NR_pipe => fs::sys_pipe2(a[0], 0),
+        nr::__NR_dup2 => fs::sys_dup2(i(a[0]), i(a[1])),
+        nr::__NR_fork => task::sys_fork(uctx),
+        nr::__NR_vfork => task::sys_vfork(uctx),
+        nr::__NR_getpgrp => task::sys_getpgid(0),
+        nr::__NR_arch_prctl => task::sys_arch_prctl(uctx, i(a[0]), a[1]),
+        _ => unimplemented(sysno),
+    }
+}
+
+/// ENOSYS, logged once per syscall number.
+fn unimplemented(sysno: usize) -> SysResult {
+    static SEEN: spin::Mutex<alloc::collections::BTreeSet<usize>> = spin::Mutex::new(alloc::collections::BTreeSet::new());
+    if SEEN.lock().insert(sysno) {
+        log::warn!("unimplemented syscall {sysno} ({}): ENOSYS", crate::strace::name(sysno));
+    }
+    Err(Errno::ENOSYS)
+}

@@ -1,0 +1,65 @@
+//! Thread and process exit: zombies, reparenting to init, waking the parent.
+
+use alloc::sync::Arc;
+use core::sync::atomic::Ordering;
+
+use super::{Process, current_thread, find_process};
+use crate::signal;
+
+/// Ends the whole thread group with wait `status` (already encoded).
+pub fn do_exit_group(status: i32) -> ! {
+    let t = current_thread();
+    if !t.process.exiting.swap(true, Ordering::AcqRel) {
+        t.process.exit_status.store(status, Ordering::Release);
+    }
+    exit_current_thread()
+}
+
+/// Ends the calling thread; the last one out turns the process into a zombie.
+pub fn exit_current_thread() -> ! {
+    let t = current_thread();
+    let proc = t.process.clone();
+    let tid_addr = t.clear_child_tid.load(Ordering::Acquire);
+    if tid_addr != 0 {
+        let _ = crate::uaccess::write_val(tid_addr, &0i32);
+        crate::sys::futex::wake_address(tid_addr, 1);
+    }
+    drop(t);
+    if proc.live_threads.fetch_sub(1, Ordering::AcqRel) == 1 {
+        become_zombie(&proc);
+    }
+    axtask::exit(0)
+}
+
+fn become_zombie(proc: &Arc<Process>) {
+    proc.fds.lock().clear();
+
+    // Orphans go to init, which reaps them.
+    let init = find_process(1);
+    let orphans: alloc::vec::Vec<_> = proc.children.lock().drain(..).collect();
+    if let Some(init) = init.as_ref().filter(|i| i.pid != proc.pid) {
+        let has_zombie = orphans.iter().any(|c| c.zombie.load(Ordering::Acquire));
+        for child in orphans {
+            *child.parent.lock() = Arc::downgrade(init);
+            init.children.lock().push(child);
+        }
+        if has_zombie {
+            init.child_wq.notify_all(false);
+        }
+    }
+
+    proc.zombie.store(true, Ordering::Release);
+    proc.release_vfork_parent();
+    if proc.pid == 1 {
+        let st = proc.exit_status.load(Ordering::Acquire);
+        axlog::ax_println!("[kernel] init exited with status {:#x}; powering off", st);
+        axhal::power::system_off();
+    }
+    if let Some(parent) = proc.parent() {
+        let sig = proc.exit_signal.load(Ordering::Relaxed);
+        if sig != 0 && parent.sig_actions.lock().0[sig - 1].handler > signal::SIG_IGN {
+            signal::send_to_process(&parent, sig);
+        }
+        parent.child_wq.notify_all(false);
+    }
+}

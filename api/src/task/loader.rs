@@ -1,0 +1,272 @@
+//! execve's loader: ELF executables (static, dynamic via PT_INTERP, PIE or
+//! not) and `#!` scripts, mapped into a fresh address space.
+
+use alloc::string::String;
+use alloc::sync::Arc;
+use alloc::vec::Vec;
+
+use axfs_ng::{FsContext, OpenOptions};
+use elf::{ElfError, ElfInfo, auxv::*};
+use mm::aspace::{AddrSpace, Mapping, PageSource, Source};
+use mm::{PAGE_SIZE, Prot, page_ceil, page_floor};
+
+use crate::errno::{Errno, SysResult, VfsResultExt};
+
+#[cfg(target_arch = "x86_64")]
+mod layout {
+    pub const EM: u16 = 62;
+    pub const PLATFORM: &[u8] = b"x86_64";
+    /// Where PIE executables go, as Linux's ELF_ET_DYN_BASE without randomisation.
+    pub const ET_DYN_BASE: usize = 0x5555_5555_4000;
+    pub const STACK_TOP: usize = 0x7fff_ffff_f000;
+}
+#[cfg(target_arch = "riscv64")]
+mod layout {
+    pub const EM: u16 = 243;
+    pub const PLATFORM: &[u8] = b"riscv64";
+    pub const ET_DYN_BASE: usize = 0x2a_aaaa_a000;
+    pub const STACK_TOP: usize = 0x3f_ffff_f000;
+}
+pub use layout::STACK_TOP;
+
+/// Reserved size of the main stack (RLIMIT_STACK's default).
+pub const STACK_SIZE: usize = 8 << 20;
+/// Top of the area where mmap places mappings, below the stack and a gap.
+pub const MMAP_TOP: usize = STACK_TOP - STACK_SIZE - (256 << 20);
+/// Nested `#!` interpreters allowed, as Linux's BINPRM_MAX_RECURSION.
+const MAX_SHEBANG_DEPTH: usize = 4;
+
+/// A file's bytes for demand paging.
+struct FilePages(axfs_ng::File);
+
+impl PageSource for FilePages {
+    fn read_page(&self, offset: u64, page: &mut [u8]) {
+        let mut done = 0;
+        while done < page.len() {
+            match self.0.read_at(&mut page[done..], offset + done as u64) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => done += n,
+            }
+        }
+    }
+    fn write_page(&self, _offset: u64, _page: &[u8]) {
+        // Executables are only mapped privately.
+    }
+}
+
+fn open_exec(ctx: &FsContext, path: &str) -> SysResult<Arc<FilePages>> {
+    let loc = ctx.resolve(path).sys()?;
+    let meta = loc.metadata().sys()?;
+    if meta.node_type == axfs_ng_vfs::NodeType::Directory {
+        return Err(Errno::EACCES);
+    }
+    if meta.node_type != axfs_ng_vfs::NodeType::RegularFile || meta.mode.bits() & 0o111 == 0 {
+        return Err(Errno::EACCES);
+    }
+    let f = OpenOptions::new().read(true).open_loc(loc).sys()?.into_file().sys()?;
+    Ok(Arc::new(FilePages(f)))
+}
+
+fn read_at(f: &FilePages, off: u64, buf: &mut [u8]) -> usize {
+    let mut done = 0;
+    while done < buf.len() {
+        match f.0.read_at(&mut buf[done..], off + done as u64) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => done += n,
+        }
+    }
+    done
+}
+
+/// Maps the loadable segments of `info` at `bias`; returns the highest end.
+fn map_segments(aspace: &mut AddrSpace, file: &Arc<FilePages>, info: &ElfInfo, bias: usize) -> SysResult<usize> {
+    let mut top = 0;
+    for seg in &info.segments {
+        let mut prot = Prot::empty();
+        if seg.readable {
+            prot |= Prot::READ;
+        }
+        if seg.writable {
+            prot |= Prot::WRITE;
+        }
+        if seg.executable {
+            prot |= Prot::EXEC;
+        }
+        let vstart = seg.vaddr + bias;
+        let start = page_floor(vstart);
+        let file_end = page_ceil(vstart + seg.filesz);
+        let end = page_ceil(vstart + seg.memsz);
+        let file_off = seg.offset - (vstart - start) as u64;
+        if file_end > start {
+            let src = Source::File { file: file.clone(), offset: file_off };
+            aspace
+                .map(start, file_end - start, prot, Mapping { source: src, shared: false })
+                .map_err(|_| Errno::ENOMEM)?;
+        }
+        if end > file_end {
+            let anon = Mapping { source: Source::Anonymous, shared: false };
+            aspace.map(file_end, end - file_end, prot, anon).map_err(|_| Errno::ENOMEM)?;
+        }
+        // The file page that holds the end of .data also holds the start of
+        // .bss: clear the bytes past filesz (Linux's padzero).
+        let zero_from = vstart + seg.filesz;
+        if seg.memsz > seg.filesz && zero_from % PAGE_SIZE != 0 {
+            let len = (PAGE_SIZE - zero_from % PAGE_SIZE).min(seg.memsz - seg.filesz);
+            let zeros = alloc::vec![0u8; len];
+            // Read-only segments are written through the kernel mapping.
+            aspace.protect(start, file_end - start, prot | Prot::WRITE).map_err(|_| Errno::ENOMEM)?;
+            aspace.write_bytes(zero_from, &zeros).map_err(|_| Errno::EFAULT)?;
+            aspace.protect(start, file_end - start, prot).map_err(|_| Errno::ENOMEM)?;
+        }
+        top = top.max(end);
+    }
+    Ok(top)
+}
+
+/// Everything execve needs to start the new program.
+pub struct ExecImage {
+    pub entry: usize,
+    pub sp: usize,
+    pub brk_start: usize,
+    pub exe_path: String,
+    pub argv: Vec<Vec<u8>>,
+    pub auxv: Vec<(usize, usize)>,
+}
+
+fn hwcap() -> usize {
+    #[cfg(target_arch = "x86_64")]
+    {
+        core::arch::x86_64::__cpuid(1).edx as usize
+    }
+    #[cfg(target_arch = "riscv64")]
+    {
+        let ext = |c: u8| 1usize << (c - b'a');
+        ext(b'i') | ext(b'm') | ext(b'a') | ext(b'f') | ext(b'd') | ext(b'c')
+    }
+}
+
+/// Random bytes for AT_RANDOM: not cryptographic, but different per exec.
+fn random16() -> [u8; 16] {
+    let mut out = [0u8; 16];
+    for chunk in out.chunks_mut(8) {
+        chunk.copy_from_slice(&crate::sys::misc::random_u64().to_le_bytes());
+    }
+    out
+}
+
+/// Loads `path` into `aspace` (which must be empty) and builds its stack.
+pub fn load_program(
+    aspace: &mut AddrSpace,
+    ctx: &FsContext,
+    path: &str,
+    mut argv: Vec<Vec<u8>>,
+    envp: &[Vec<u8>],
+) -> SysResult<ExecImage> {
+    let mut path = String::from(path);
+    let mut depth = 0;
+    let (file, info) = loop {
+        let file = open_exec(ctx, &path)?;
+        let mut head = [0u8; 256];
+        let n = read_at(&file, 0, &mut head);
+        if n >= 2 && &head[..2] == b"#!" {
+            if depth == MAX_SHEBANG_DEPTH {
+                return Err(Errno::ELOOP);
+            }
+            depth += 1;
+            let line_end = head[..n].iter().position(|&c| c == b'\n').unwrap_or(n);
+            let line = core::str::from_utf8(&head[2..line_end]).map_err(|_| Errno::ENOEXEC)?;
+            let line = line.trim_matches([' ', '\t']);
+            let (interp, arg) = match line.find([' ', '\t']) {
+                Some(i) => (&line[..i], Some(line[i..].trim_matches([' ', '\t']))),
+                None => (line, None),
+            };
+            if interp.is_empty() {
+                return Err(Errno::ENOEXEC);
+            }
+            let mut new_argv = alloc::vec![interp.as_bytes().to_vec()];
+            if let Some(a) = arg.filter(|a| !a.is_empty()) {
+                new_argv.push(a.as_bytes().to_vec());
+            }
+            new_argv.push(path.as_bytes().to_vec());
+            new_argv.extend(argv.into_iter().skip(1));
+            argv = new_argv;
+            path = String::from(interp);
+            continue;
+        }
+        let info = elf::parse(layout::EM, |off, buf| read_at(&file, off, buf)).map_err(|e| match e {
+            ElfError::NotElf | ElfError::Unsupported => Errno::ENOEXEC,
+        })?;
+        break (file, info);
+    };
+
+    let bias = if info.relocatable { layout::ET_DYN_BASE - page_floor(info.span().0) } else { 0 };
+    let image_end = map_segments(aspace, &file, &info, bias)?;
+
+    let mut entry = info.entry + bias;
+    let mut interp_base = 0;
+    if let Some(interp_path) = &info.interp {
+        let ifile = open_exec(ctx, interp_path).map_err(|e| if e == Errno::EACCES { Errno::ELIBBAD } else { e })?;
+        let iinfo = elf::parse(layout::EM, |off, buf| read_at(&ifile, off, buf)).map_err(|_| Errno::ELIBBAD)?;
+        let (lo, hi) = iinfo.span();
+        let size = page_ceil(hi) - page_floor(lo);
+        let base = aspace.find_free(size, PAGE_SIZE, MMAP_TOP).ok_or(Errno::ENOMEM)?;
+        let ibias = base - page_floor(lo);
+        map_segments(aspace, &ifile, &iinfo, ibias)?;
+        interp_base = ibias;
+        entry = iinfo.entry + ibias;
+    }
+
+    let stack_start = STACK_TOP - STACK_SIZE;
+    let anon = Mapping { source: Source::Anonymous, shared: false };
+    aspace
+        .map(stack_start, STACK_SIZE, Prot::READ | Prot::WRITE, anon)
+        .map_err(|_| Errno::ENOMEM)?;
+
+    let auxv_in = [
+        (AT_HWCAP, hwcap()),
+        (AT_PAGESZ, PAGE_SIZE),
+        (AT_CLKTCK, 100),
+        (AT_PHDR, info.phdr_vaddr.map_or(0, |v| v + bias)),
+        (AT_PHENT, info.phentsize),
+        (AT_PHNUM, info.phnum),
+        (AT_BASE, interp_base),
+        (AT_FLAGS, 0),
+        (AT_ENTRY, info.entry + bias),
+        (AT_UID, 0),
+        (AT_EUID, 0),
+        (AT_GID, 0),
+        (AT_EGID, 0),
+        (AT_SECURE, 0),
+        (AT_HWCAP2, 0),
+    ];
+    let argv_refs: Vec<&[u8]> = argv.iter().map(|a| a.as_slice()).collect();
+    let envp_refs: Vec<&[u8]> = envp.iter().map(|e| e.as_slice()).collect();
+    let img = elf::build_stack(
+        STACK_TOP,
+        &argv_refs,
+        &envp_refs,
+        &auxv_in,
+        &random16(),
+        layout::PLATFORM,
+        path.as_bytes(),
+    );
+    if img.bytes.len() > STACK_SIZE / 4 {
+        return Err(Errno::E2BIG);
+    }
+    aspace.write_bytes(img.sp, &img.bytes).map_err(|_| Errno::EFAULT)?;
+
+    let exe_path = ctx
+        .resolve(&path)
+        .ok()
+        .and_then(|l| l.absolute_path().ok())
+        .map(|p| String::from(p.as_str()))
+        .unwrap_or(path);
+    Ok(ExecImage {
+        entry,
+        sp: img.sp,
+        brk_start: page_ceil(image_end),
+        exe_path,
+        argv,
+        auxv: img.auxv,
+    })
+}

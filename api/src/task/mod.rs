@@ -1,0 +1,230 @@
+//! Processes and threads: the Linux view of ArceOS tasks.
+
+mod exit;
+mod loader;
+mod run;
+
+use alloc::collections::BTreeMap;
+use alloc::string::String;
+use alloc::sync::{Arc, Weak};
+use alloc::vec::Vec;
+use core::sync::atomic::{AtomicBool, AtomicI32, AtomicU32, AtomicU64, AtomicUsize, Ordering};
+
+use axfs_ng::FsContext;
+use axsync::Mutex;
+use axtask::{AxTaskExt, TaskExt, TaskInner, WaitQueue};
+use mm::aspace::AddrSpace;
+
+pub use exit::{do_exit_group, exit_current_thread};
+pub use loader::{MMAP_TOP, load_program};
+pub use run::{new_main_thread, spawn_user_thread};
+
+use crate::errno::{Errno, SysResult};
+use crate::file::FdTable;
+use crate::signal::SignalActions;
+
+/// Program break bookkeeping.
+#[derive(Default, Clone, Copy)]
+pub struct Brk {
+    pub start: usize,
+    pub end: usize,
+}
+
+/// A thread group (Linux "process").
+pub struct Process {
+    pub pid: i32,
+    pub parent: Mutex<Weak<Process>>,
+    pub children: Mutex<Vec<Arc<Process>>>,
+    /// The address space; replaced whole by execve (a vfork child must not
+    /// clear the space it borrowed from its parent).
+    mm: kspin::SpinNoIrq<Arc<Mutex<AddrSpace>>>,
+    /// Root of `mm`'s page table, readable from the scheduler hooks.
+    pt_root: AtomicUsize,
+    pub fds: Arc<Mutex<FdTable>>,
+    pub fs: Arc<Mutex<FsContext>>,
+    pub sig_actions: Arc<Mutex<SignalActions>>,
+    /// Signals sent to the whole process and not yet taken by a thread.
+    pub sig_pending: AtomicU64,
+    pub brk: Mutex<Brk>,
+    pub exe: Mutex<String>,
+    pub comm: Mutex<String>,
+    /// Signal sent to the parent at exit (clone's CSIGNAL).
+    pub exit_signal: AtomicUsize,
+    /// Set when a vfork child execs or exits, releasing its parent.
+    pub vfork_released: AtomicBool,
+    pub cmdline: Mutex<Vec<Vec<u8>>>,
+    pub auxv: Mutex<Vec<(usize, usize)>>,
+    pub umask: AtomicU32,
+    pub pgid: AtomicI32,
+    pub sid: AtomicI32,
+    pub nofile_limit: AtomicUsize,
+    /// Wait status once the process is a zombie.
+    pub exit_status: AtomicI32,
+    pub zombie: AtomicBool,
+    /// Set when exit_group starts, so other threads stop.
+    pub exiting: AtomicBool,
+    /// Parents sleep here in wait4 until a child changes state.
+    pub child_wq: WaitQueue,
+    pub live_threads: AtomicUsize,
+}
+
+/// One thread, attached to its ArceOS task.
+pub struct Thread {
+    pub tid: i32,
+    pub process: Arc<Process>,
+    pub clear_child_tid: AtomicUsize,
+    pub sigmask: AtomicU64,
+    pub sig_pending: AtomicU64,
+}
+
+/// What each ArceOS task carries: its thread.
+struct ThreadRef(Arc<Thread>);
+
+fn load_page_table(root: usize) {
+    // SAFETY: `root` is a live page table whose kernel half is the kernel's
+    // own mappings, so the running code stays mapped across the switch.
+    unsafe { axhal::asm::write_user_page_table(memory_addr::PhysAddr::from(root)) };
+    axhal::asm::flush_tlb(None);
+}
+
+/// Tasks keep the kernel page table in their saved context; user threads
+/// load their process's table when scheduled in and drop it when scheduled
+/// out, so a CPU never holds a table that exit or exec may free.
+#[extern_trait::extern_trait]
+impl TaskExt for ThreadRef {
+    fn on_enter(&self) {
+        load_page_table(self.0.process.pt_root.load(Ordering::Acquire));
+    }
+    fn on_leave(&self) {
+        load_page_table(axmm::kernel_page_table_root().as_usize());
+    }
+}
+
+static NEXT_PID: AtomicI32 = AtomicI32::new(1);
+static PROCESSES: spin::Mutex<BTreeMap<i32, Weak<Process>>> = spin::Mutex::new(BTreeMap::new());
+
+pub fn alloc_pid() -> i32 {
+    NEXT_PID.fetch_add(1, Ordering::Relaxed)
+}
+
+impl Process {
+    /// Registers a new process with a fresh pid and no children.
+    pub fn new(
+        pid: i32,
+        parent: Weak<Process>,
+        aspace: Arc<Mutex<AddrSpace>>,
+        fds: Arc<Mutex<FdTable>>,
+        fs: Arc<Mutex<FsContext>>,
+        sig_actions: Arc<Mutex<SignalActions>>,
+    ) -> Arc<Self> {
+        let root = aspace.lock().page_table_root().as_usize();
+        let p = Arc::new(Process {
+            pid,
+            pt_root: AtomicUsize::new(root),
+            parent: Mutex::new(parent),
+            children: Mutex::new(Vec::new()),
+            mm: kspin::SpinNoIrq::new(aspace),
+            fds,
+            fs,
+            sig_actions,
+            sig_pending: AtomicU64::new(0),
+            brk: Mutex::new(Brk::default()),
+            exe: Mutex::new(String::new()),
+            comm: Mutex::new(String::new()),
+            exit_signal: AtomicUsize::new(17),
+            vfork_released: AtomicBool::new(false),
+            cmdline: Mutex::new(Vec::new()),
+            auxv: Mutex::new(Vec::new()),
+            umask: AtomicU32::new(0o022),
+            pgid: AtomicI32::new(pid),
+            sid: AtomicI32::new(pid),
+            nofile_limit: AtomicUsize::new(crate::file::RLIMIT_NOFILE_DEFAULT),
+            exit_status: AtomicI32::new(0),
+            zombie: AtomicBool::new(false),
+            exiting: AtomicBool::new(false),
+            child_wq: WaitQueue::new(),
+            live_threads: AtomicUsize::new(0),
+        });
+        PROCESSES.lock().insert(pid, Arc::downgrade(&p));
+        p
+    }
+
+    pub fn aspace(&self) -> Arc<Mutex<AddrSpace>> {
+        self.mm.lock().clone()
+    }
+
+    /// Installs a new address space (execve) and loads it if we run in it.
+    pub fn replace_aspace(&self, new: Arc<Mutex<AddrSpace>>) {
+        let root = new.lock().page_table_root();
+        *self.mm.lock() = new;
+        self.pt_root.store(root.as_usize(), Ordering::Release);
+        load_page_table(root.as_usize());
+    }
+
+    /// Wakes a parent blocked in vfork (no-op when there is none).
+    pub fn release_vfork_parent(&self) {
+        if !self.vfork_released.swap(true, Ordering::AcqRel) {
+            if let Some(p) = self.parent() {
+                p.child_wq.notify_all(false);
+            }
+        }
+    }
+
+    pub fn parent(&self) -> Option<Arc<Process>> {
+        self.parent.lock().upgrade()
+    }
+
+    pub fn ppid(&self) -> i32 {
+        self.parent().map_or(0, |p| p.pid)
+    }
+}
+
+/// Looks up a live (or zombie, not yet reaped) process.
+pub fn find_process(pid: i32) -> Option<Arc<Process>> {
+    PROCESSES.lock().get(&pid).and_then(Weak::upgrade)
+}
+
+/// All registered processes, ascending by pid.
+pub fn all_processes() -> Vec<Arc<Process>> {
+    PROCESSES.lock().values().filter_map(Weak::upgrade).collect()
+}
+
+pub(crate) fn unregister_process(pid: i32) {
+    PROCESSES.lock().remove(&pid);
+}
+
+/// The calling thread.
+pub fn current_thread() -> Arc<Thread> {
+    let task = axtask::current();
+    let ext = task.task_ext().expect("syscall from a kernel task");
+    ext.downcast_ref::<ThreadRef>().0.clone()
+}
+
+/// The calling process.
+pub fn current_process() -> Arc<Process> {
+    current_thread().process.clone()
+}
+
+/// Attaches `thread` to an unspawned task.
+pub(crate) fn attach(task: &mut TaskInner, thread: Arc<Thread>) {
+    *task.task_ext_mut() = Some(AxTaskExt::from_impl(ThreadRef(thread)));
+}
+
+/// Whether the current thread has a signal to handle (blocking calls return EINTR).
+pub fn signal_pending() -> bool {
+    let Some(task) = axtask::current_may_uninit() else { return false };
+    let Some(ext) = task.task_ext() else { return false };
+    let t = &ext.downcast_ref::<ThreadRef>().0;
+    let pending = t.sig_pending.load(Ordering::Acquire) | t.process.sig_pending.load(Ordering::Acquire);
+    pending & !t.sigmask.load(Ordering::Acquire) != 0 || t.process.exiting.load(Ordering::Acquire)
+}
+
+/// EINTR if a signal is pending.
+pub fn check_interrupt() -> SysResult<()> {
+    if signal_pending() { Err(Errno::EINTR) } else { Ok(()) }
+}
+
+/// A write to a pipe with no readers raises SIGPIPE in the writer.
+pub fn raise_sigpipe() {
+    crate::signal::send_to_thread(&current_thread(), crate::signal::SIGPIPE);
+}
