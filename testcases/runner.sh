@@ -25,6 +25,7 @@ tc_sh=${TC_SH:-sh}
 out=$tmp/.output
 mkdir -p "$tmp"
 export LC_ALL=C
+umask 022
 
 # Use busybox/coreutils `timeout` only if it works here.
 use_timeout=0
