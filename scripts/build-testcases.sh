@@ -28,8 +28,8 @@ for t in "$CC" "$CXX"; do
     command -v "$t" >/dev/null || { echo "build-testcases: $t not found (run scripts/setup.sh)" >&2; exit 1; }
 done
 
-CFLAGS=(-std=gnu11 -O2 -g0 -Wall -Wno-unused-result -fno-stack-protector -I"$SRC/include" -pthread ${CFLAGS_EXTRA:-})
-CXXFLAGS=(-std=gnu++17 -O2 -g0 -Wall -I"$SRC/include" -pthread)
+CFLAGS=(-std=gnu11 -O2 -g0 -s -Wall -Wno-unused-result -fno-stack-protector -I"$SRC/include" -pthread ${CFLAGS_EXTRA:-})
+CXXFLAGS=(-std=gnu++17 -O2 -g0 -s -Wall -I"$SRC/include" -pthread)
 mkdir -p "$OUT"
 OUT="$(cd "$OUT" && pwd)"
 
