@@ -53,7 +53,7 @@ case "$ARCH" in
 esac
 command -v "$QEMU" >/dev/null || die "$QEMU not found (run scripts/setup.sh)"
 
-args+=(-smp "$SMP" -m "$MEM" -nographic -no-reboot
+args+=(-smp "$SMP" -m "$MEM" -nographic -vga none -no-reboot
        -drive "file=$DISK,if=none,format=raw,id=disk0" -device "$blkdev,drive=disk0")
 if [ "${QEMU_NET:-0}" = 1 ]; then
   fwd=""

@@ -37,6 +37,7 @@ pub fn run_init() -> ! {
     let env = [b"PATH=/bin:/sbin:/usr/bin:/usr/sbin".to_vec(), b"HOME=/".to_vec(), b"TERM=linux".to_vec()];
     let img = task::load_program(&mut aspace, &root, INIT_PATH, vec![INIT_PATH.as_bytes().to_vec()], &env)
         .unwrap_or_else(|e| panic!("cannot start {INIT_PATH}: {e:?}"));
+    log::info!("init loaded: entry {:#x} sp {:#x}", img.entry, img.sp);
 
     let pid = task::alloc_pid();
     let init = Process::new(
@@ -55,6 +56,7 @@ pub fn run_init() -> ! {
     let thread = task::new_main_thread(&init);
     let uctx = axhal::uspace::UserContext::new(img.entry, memory_addr::VirtAddr::from(img.sp), 0);
     task::spawn_user_thread(thread, uctx, "init".into());
+    log::info!("init spawned");
     loop {
         axtask::sleep(core::time::Duration::from_secs(3600));
     }

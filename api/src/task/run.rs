@@ -45,13 +45,21 @@ fn kernel_page_fault(vaddr: memory_addr::VirtAddr, flags: axhal::paging::Mapping
     handle_user_fault(addr, flags)
 }
 
+/// The user context, 16-byte aligned: on x86_64 the trap entry points the
+/// CPU's kernel stack (TSS.rsp0) at the end of the context, and the CPU
+/// aligns that stack to 16 bytes before pushing the trap frame.
+#[repr(C, align(16))]
+struct AlignedContext(UserContext);
+
 /// Body of a user thread's task.
-pub fn user_entry(mut uctx: UserContext) {
+pub fn user_entry(uctx: UserContext) {
+    let mut ctx = AlignedContext(uctx);
+    let uctx = &mut ctx.0;
     let thread = super::current_thread();
     loop {
         let reason = uctx.run();
         match reason {
-            ReturnReason::Syscall => crate::syscall::handle(&mut uctx),
+            ReturnReason::Syscall => crate::syscall::handle(uctx),
             ReturnReason::PageFault(addr, flags) => {
                 if !handle_user_fault(addr.as_usize(), flags) {
                     log::debug!("pid {}: SIGSEGV at {:#x} ip={:#x}", thread.process.pid, addr, uctx.ip());
