@@ -18,8 +18,9 @@ set -uo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
-ARCHES=${ARCHES:-"x86_64 riscv64"}
-BOOT_TIMEOUT=${QEMU_TIMEOUT:-1800}
+# riscv64 is not in the default yet: its kernel has not been booted (see the issue notes).
+ARCHES=${ARCHES:-"x86_64"}
+BOOT_TIMEOUT=${QEMU_TIMEOUT:-600}
 unset QEMU_LOG QEMU_TIMEOUT QEMU_TEE QEMU_GDB QEMU_DRY_RUN
 # `make test` exports the kernel's RUSTFLAGS/AX_* variables: keep them away from host builds.
 unset RUSTFLAGS AX_CONFIG_PATH AX_LOG AX_MODE AX_TARGET KERNEL_STRACE
@@ -134,7 +135,8 @@ for a in $ARCHES; do
     fi
 
     echo "--- scripts/compare-tests.py ($out/compare.txt)"
-    python3 scripts/compare-tests.py "$out/linux.log" "$out/kernel.log" --arch "$a" >"$out/compare.txt" 2>&1
+    python3 scripts/compare-tests.py "$out/linux.log" "$out/kernel.log" --arch "$a" \
+        --enabled "testcases/enabled-$a.txt" >"$out/compare.txt" 2>&1
     sed '$d' "$out/compare.txt"
     last=$(tail -n 1 "$out/compare.txt")
     if [[ "$last" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
