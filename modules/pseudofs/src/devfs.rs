@@ -7,9 +7,7 @@
 
 use alloc::{string::String, sync::Arc, vec::Vec};
 
-use axfs_ng_vfs::{
-    DeviceId, DirEntry, Filesystem, NodePermission, NodeType, VfsError, VfsResult,
-};
+use axfs_ng_vfs::{DeviceId, DirEntry, Filesystem, NodePermission, NodeType, VfsError, VfsResult};
 
 use crate::{
     DeviceOps,
@@ -118,15 +116,18 @@ impl DevfsBuilder {
         let root = fs.root();
         for (name, mode) in &self.dirs {
             let (parent, leaf) = parent_of(root, name)?;
-            parent
-                .as_dir()?
-                .create(leaf, NodeType::Directory, NodePermission::from_bits_truncate(*mode))?;
+            parent.as_dir()?.create(
+                leaf,
+                NodeType::Directory,
+                NodePermission::from_bits_truncate(*mode),
+            )?;
         }
         for (name, target) in &self.symlinks {
             let (parent, leaf) = parent_of(root, name)?;
-            let link = parent
-                .as_dir()?
-                .create(leaf, NodeType::Symlink, NodePermission::default())?;
+            let link =
+                parent
+                    .as_dir()?
+                    .create(leaf, NodeType::Symlink, NodePermission::default())?;
             link.as_file()?.set_symlink(target)?;
         }
         for entry in self.devices {
@@ -149,7 +150,10 @@ pub fn devfs(devices: Vec<DeviceEntry>) -> VfsResult<Filesystem> {
 /// crate (e.g. `location.entry()` of `/dev` after mounting). Returns the new
 /// entry, already known to the VFS's lookup cache.
 pub fn add_device(dir: &DirEntry, entry: DeviceEntry) -> VfsResult<DirEntry> {
-    if !matches!(entry.node_type, NodeType::CharacterDevice | NodeType::BlockDevice) {
+    if !matches!(
+        entry.node_type,
+        NodeType::CharacterDevice | NodeType::BlockDevice
+    ) {
         return Err(VfsError::InvalidInput);
     }
     let (parent, leaf) = parent_of(dir, &entry.name)?;

@@ -11,16 +11,19 @@ use axfs_ng_vfs::{
 /// followed.
 ///
 /// Fails with `InvalidInput` if the directory is generated anew on every
-/// lookup (a [`Gen::dir`](crate::Gen::dir)), since the mount would never be
-/// found again; use a [`Gen::static_dir`](crate::Gen::static_dir) there.
+/// lookup (an entry of a [`Gen::dir`](crate::Gen::dir)), since the mount
+/// would never be found again; use a
+/// [`Gen::static_dir`](crate::Gen::static_dir) as the parent there.
 pub fn mount_at(root: &Location, path: &str, fs: &Filesystem) -> VfsResult<Arc<Mountpoint>> {
     let mut dir = root.clone();
     for name in path.split('/').filter(|c| !c.is_empty()) {
         dir = match dir.lookup_no_follow(name) {
             Ok(found) => found,
-            Err(err) if err == VfsError::NotFound => {
-                dir.create(name, NodeType::Directory, NodePermission::from_bits_truncate(0o755))?
-            }
+            Err(err) if err == VfsError::NotFound => dir.create(
+                name,
+                NodeType::Directory,
+                NodePermission::from_bits_truncate(0o755),
+            )?,
             Err(err) => return Err(err),
         };
         dir.check_is_dir()?;

@@ -193,9 +193,18 @@ mod tests {
     fn size_limit_gives_short_write_then_storage_full() {
         let usage = Usage::new(Some(2 * PAGE));
         let mut data = SparseBytes::default();
-        assert_eq!(data.write_at(&[1; 3 * BLOCK_SIZE], 0, &usage), Ok(2 * BLOCK_SIZE));
+        assert_eq!(
+            data.write_at(&[1; 3 * BLOCK_SIZE], 0, &usage),
+            Ok(2 * BLOCK_SIZE)
+        );
         assert_eq!(data.len(), 2 * PAGE);
-        assert_eq!(data.write_at(&[1], 2 * PAGE, &usage), Err(VfsError::StorageFull));
-        assert_eq!(data.write_at(&[1], u64::MAX, &usage), Err(VfsError::InvalidInput));
+        assert_eq!(
+            data.write_at(&[1], 2 * PAGE, &usage),
+            Err(VfsError::StorageFull)
+        );
+        assert_eq!(
+            data.write_at(&[1], u64::MAX, &usage),
+            Err(VfsError::InvalidInput)
+        );
     }
 }

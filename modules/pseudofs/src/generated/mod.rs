@@ -83,14 +83,14 @@ impl Gen {
     }
 
     /// A directory whose entries are listed anew on every `readdir`/`lookup`
-    /// (mode 0555). Nothing can be mounted on it, since its entries are never
-    /// kept.
+    /// (mode 0555). Its entries are never kept, so nothing can be mounted on
+    /// them (the directory itself can hold a mount if its parent is static).
     pub fn dir(list: impl Fn() -> Vec<(String, Gen)> + Send + Sync + 'static) -> Self {
         Self::new(GenKind::Dir(Arc::new(list)))
     }
 
     /// A directory with fixed entries (mode 0555). The VFS caches its
-    /// children, so it can hold mount points (e.g. `/sys/kernel/debug`).
+    /// entries, so they can be mount points (e.g. `/sys/kernel/debug`).
     pub fn static_dir<S: Into<String>>(entries: impl IntoIterator<Item = (S, Gen)>) -> Self {
         let entries: Vec<(String, Gen)> = entries
             .into_iter()

@@ -24,9 +24,15 @@ fn child_ino(parent: u64, name: &str) -> u64 {
     const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
     const PRIME: u64 = 0x0100_0000_01b3;
     let bytes = parent.to_le_bytes().into_iter().chain(name.bytes());
-    let hash = bytes.fold(OFFSET, |hash, byte| (hash ^ byte as u64).wrapping_mul(PRIME));
+    let hash = bytes.fold(OFFSET, |hash, byte| {
+        (hash ^ byte as u64).wrapping_mul(PRIME)
+    });
     // Keep clear of 0 (invalid) and the root's number.
-    if hash <= super::ROOT_INO { hash + 2 } else { hash }
+    if hash <= super::ROOT_INO {
+        hash + 2
+    } else {
+        hash
+    }
 }
 
 /// Creates the VFS entry for `node`.
@@ -42,7 +48,11 @@ pub(super) fn build_entry(fs: &Arc<GenFs>, node: &Gen, ino: u64, reference: Refe
                 write: write.clone(),
                 snapshot: Mutex::new(None),
             };
-            DirEntry::new_file(FileNode::new(Arc::new(file)), NodeType::RegularFile, reference)
+            DirEntry::new_file(
+                FileNode::new(Arc::new(file)),
+                NodeType::RegularFile,
+                reference,
+            )
         }
         GenKind::Symlink(target) => {
             let link = GenLink::new(base, target);
@@ -53,7 +63,11 @@ pub(super) fn build_entry(fs: &Arc<GenFs>, node: &Gen, ino: u64, reference: Refe
                 base,
                 ops: ops.clone(),
             };
-            DirEntry::new_file(FileNode::new(Arc::new(custom)), NodeType::RegularFile, reference)
+            DirEntry::new_file(
+                FileNode::new(Arc::new(custom)),
+                NodeType::RegularFile,
+                reference,
+            )
         }
     }
 }
@@ -178,7 +192,11 @@ impl NodeOps for GenDir {
 
     fn metadata(&self) -> VfsResult<Metadata> {
         // `..` of every subdirectory counts, as everywhere on Linux.
-        let subdirs = self.entries().iter().filter(|(_, node)| node.node_type() == NodeType::Directory).count();
+        let subdirs = self
+            .entries()
+            .iter()
+            .filter(|(_, node)| node.node_type() == NodeType::Directory)
+            .count();
         Ok(self.base.metadata(NodeType::Directory, 2 + subdirs as u64))
     }
 }
@@ -194,7 +212,12 @@ impl DirNodeOps for GenDir {
         // `getdents` calls may make the reader skip one, as in Linux procfs.
         let skip = offset.saturating_sub(2) as usize;
         for (index, (name, node)) in self.entries().iter().enumerate().skip(skip) {
-            if !sink.accept(name, child_ino(ino, name), node.node_type(), index as u64 + 3) {
+            if !sink.accept(
+                name,
+                child_ino(ino, name),
+                node.node_type(),
+                index as u64 + 3,
+            ) {
                 break;
             }
             count += 1;
@@ -204,9 +227,17 @@ impl DirNodeOps for GenDir {
 
     fn lookup(&self, name: &str) -> VfsResult<DirEntry> {
         let entries = self.entries();
-        let (_, node) = entries.iter().find(|(entry, _)| entry == name).ok_or(VfsError::NotFound)?;
+        let (_, node) = entries
+            .iter()
+            .find(|(entry, _)| entry == name)
+            .ok_or(VfsError::NotFound)?;
         let ino = child_ino(self.base.ino, name);
-        Ok(build_entry(&self.base.fs, node, ino, child_reference(&self.this, name)))
+        Ok(build_entry(
+            &self.base.fs,
+            node,
+            ino,
+            child_reference(&self.this, name),
+        ))
     }
 
     fn is_cacheable(&self) -> bool {
@@ -215,7 +246,12 @@ impl DirNodeOps for GenDir {
 
     /// Linux: `open(O_CREAT)` without a create operation gives EACCES, `mkdir`
     /// and `mknod` give EPERM.
-    fn create(&self, _name: &str, node_type: NodeType, _perm: NodePermission) -> VfsResult<DirEntry> {
+    fn create(
+        &self,
+        _name: &str,
+        node_type: NodeType,
+        _perm: NodePermission,
+    ) -> VfsResult<DirEntry> {
         Err(match node_type {
             NodeType::RegularFile => VfsError::PermissionDenied,
             _ => VfsError::OperationNotPermitted,
@@ -264,7 +300,11 @@ impl NodeOps for GenFile {
 
 impl FileNodeOps for GenFile {
     fn read_at(&self, buf: &mut [u8], offset: u64) -> VfsResult<usize> {
-        let kept = if offset == 0 { None } else { self.snapshot.lock().clone() };
+        let kept = if offset == 0 {
+            None
+        } else {
+            self.snapshot.lock().clone()
+        };
         // The generator runs with no lock held: it may take kernel locks.
         let data = kept.unwrap_or_else(|| {
             let fresh: Arc<[u8]> = (self.read)().into();
@@ -297,7 +337,10 @@ impl FileNodeOps for GenFile {
 always_ready!(GenFile);
 
 fn copy_from(data: &[u8], buf: &mut [u8], offset: u64) -> usize {
-    let Some(rest) = usize::try_from(offset).ok().and_then(|start| data.get(start..)) else {
+    let Some(rest) = usize::try_from(offset)
+        .ok()
+        .and_then(|start| data.get(start..))
+    else {
         return 0;
     };
     let len = rest.len().min(buf.len());

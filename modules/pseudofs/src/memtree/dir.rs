@@ -124,7 +124,11 @@ impl DirNodeOps for MemDir {
         }
         let mut next = offset;
         loop {
-            let batch = self.inode.children()?.lock().batch_from(next, READDIR_BATCH);
+            let batch = self
+                .inode
+                .children()?
+                .lock()
+                .batch_from(next, READDIR_BATCH);
             if batch.is_empty() {
                 return Ok(count);
             }

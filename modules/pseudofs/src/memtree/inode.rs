@@ -11,12 +11,7 @@ use axpoll::{IoEvents, Pollable};
 use spin::Mutex;
 
 use super::{Children, MemFsInfo};
-use crate::{
-    DeviceOps,
-    common::BLOCK_SIZE,
-    sparse::SparseBytes,
-    time::now,
-};
+use crate::{DeviceOps, common::BLOCK_SIZE, sparse::SparseBytes, time::now};
 
 /// Linux tmpfs reports a directory's size as 20 bytes per entry plus 40 for
 /// `.` and `..`; `du` and some tests look at it.
@@ -82,7 +77,11 @@ impl Inode {
                 mode,
                 uid: 0,
                 gid: 0,
-                nlink: if node_type == NodeType::Directory { 2 } else { 1 },
+                nlink: if node_type == NodeType::Directory {
+                    2
+                } else {
+                    1
+                },
                 rdev,
                 atime: time,
                 mtime: time,
@@ -183,9 +182,7 @@ impl NodeOps for Inode {
                 let data = data.lock();
                 (data.len(), data.pages() * (BLOCK_SIZE as u64 / 512))
             }
-            Content::Dir(children) => {
-                (DIR_ENTRY_SIZE * (children.lock().len() as u64 + 2), 0)
-            }
+            Content::Dir(children) => (DIR_ENTRY_SIZE * (children.lock().len() as u64 + 2), 0),
             Content::Device(_) | Content::Special => (0, 0),
         };
         let meta = self.meta.lock();

@@ -70,7 +70,13 @@ impl MemFsInfo {
 
     fn new_root(self: &Arc<Self>, mode: NodePermission) -> Arc<Inode> {
         let content = Content::Dir(Mutex::new(Children::new()));
-        Inode::new(self, NodeType::Directory, mode, DeviceId::default(), content)
+        Inode::new(
+            self,
+            NodeType::Directory,
+            mode,
+            DeviceId::default(),
+            content,
+        )
     }
 }
 

@@ -106,7 +106,10 @@ fn list_chunked(dir: &Location, chunk: usize) -> Vec<(String, u64, NodeType)> {
 }
 
 fn names(dir: &Location) -> Vec<String> {
-    let mut names: Vec<String> = list_chunked(dir, 3).into_iter().map(|(name, ..)| name).collect();
+    let mut names: Vec<String> = list_chunked(dir, 3)
+        .into_iter()
+        .map(|(name, ..)| name)
+        .collect();
     names.sort();
     names
 }

@@ -17,11 +17,17 @@ fn nested() -> (Location, Location) {
 fn nested_mount_file_io() {
     let (outer, inner) = nested();
     assert!(inner.is_root_of_mount());
-    assert_eq!(names(&walk(&outer, "mnt").unwrap()), strings(&[".", "..", "inner"]));
+    assert_eq!(
+        names(&walk(&outer, "mnt").unwrap()),
+        strings(&[".", "..", "inner"])
+    );
 
     mkdir(&outer, "mnt/inner/d");
     let file = write_file(&outer, "mnt/inner/d/a.txt", b"hello world");
-    assert_eq!(file.absolute_path().unwrap().to_string(), "/mnt/inner/d/a.txt");
+    assert_eq!(
+        file.absolute_path().unwrap().to_string(),
+        "/mnt/inner/d/a.txt"
+    );
     assert_eq!(read_all(&file), b"hello world");
 
     // Holes read as zeros and cost no blocks.
@@ -74,41 +80,77 @@ fn rename_link_unlink() {
     b.unlink("victim", false).unwrap();
     assert_eq!(linked.metadata().unwrap().nlink, 1);
     assert_eq!(read_all(&linked), b"data");
-    assert_eq!(b.link("d", &a).unwrap_err(), VfsError::OperationNotPermitted);
+    assert_eq!(
+        b.link("d", &a).unwrap_err(),
+        VfsError::OperationNotPermitted
+    );
 
     // Directories: nlink counts subdirectories, non-empty ones are protected.
     mkdir(&root, "a/sub");
     assert_eq!(a.metadata().unwrap().nlink, 3);
-    assert_eq!(root.unlink("b", true).unwrap_err(), VfsError::DirectoryNotEmpty);
-    assert_eq!(root.rename("a", &root, "b").unwrap_err(), VfsError::DirectoryNotEmpty);
+    assert_eq!(
+        root.unlink("b", true).unwrap_err(),
+        VfsError::DirectoryNotEmpty
+    );
+    assert_eq!(
+        root.rename("a", &root, "b").unwrap_err(),
+        VfsError::DirectoryNotEmpty
+    );
     a.rename("sub", &b, "sub2").unwrap();
     assert_eq!(a.metadata().unwrap().nlink, 2);
     assert_eq!(b.metadata().unwrap().nlink, 3);
     // Moving a directory below itself is refused by the VFS.
-    assert_eq!(root.rename("b", &b, "x").unwrap_err(), VfsError::InvalidInput);
+    assert_eq!(
+        root.rename("b", &b, "x").unwrap_err(),
+        VfsError::InvalidInput
+    );
     // An empty directory may replace another one, not a file and vice versa.
     mkdir(&root, "a/empty");
     b.rename("sub2", &a, "empty").unwrap();
-    assert_eq!((a.metadata().unwrap().nlink, b.metadata().unwrap().nlink), (3, 2));
+    assert_eq!(
+        (a.metadata().unwrap().nlink, b.metadata().unwrap().nlink),
+        (3, 2)
+    );
     let (a_node, b_node) = (a.entry().as_dir().unwrap(), b.entry().as_dir().unwrap());
-    assert_eq!(a_node.rename("empty", b_node, "alias").unwrap_err(), VfsError::NotADirectory);
+    assert_eq!(
+        a_node.rename("empty", b_node, "alias").unwrap_err(),
+        VfsError::NotADirectory
+    );
     mkdir(&root, "b/dir");
-    assert_eq!(b_node.rename("alias", b_node, "dir").unwrap_err(), VfsError::IsADirectory);
-    assert_eq!(b_node.rename("nothing", a_node, "x").unwrap_err(), VfsError::NotFound);
+    assert_eq!(
+        b_node.rename("alias", b_node, "dir").unwrap_err(),
+        VfsError::IsADirectory
+    );
+    assert_eq!(
+        b_node.rename("nothing", a_node, "x").unwrap_err(),
+        VfsError::NotFound
+    );
     b.unlink("dir", true).unwrap();
     assert_eq!(b.metadata().unwrap().nlink, 2);
 
     // Across mounts: refused by the VFS; at the node level by us.
     let top = write_file(&outer, "top", b"");
-    assert_eq!(outer.rename("top", &root, "top").unwrap_err(), VfsError::CrossesDevices);
-    let root_dir = root.entry().as_dir().unwrap();
     assert_eq!(
-        outer.entry().as_dir().unwrap().rename("top", root_dir, "t").unwrap_err(),
+        outer.rename("top", &root, "top").unwrap_err(),
         VfsError::CrossesDevices
     );
-    assert_eq!(root_dir.link("t", top.entry()).unwrap_err(), VfsError::CrossesDevices);
+    let root_dir = root.entry().as_dir().unwrap();
     assert_eq!(
-        root.create("a", NodeType::RegularFile, perm(0o644)).unwrap_err(),
+        outer
+            .entry()
+            .as_dir()
+            .unwrap()
+            .rename("top", root_dir, "t")
+            .unwrap_err(),
+        VfsError::CrossesDevices
+    );
+    assert_eq!(
+        root_dir.link("t", top.entry()).unwrap_err(),
+        VfsError::CrossesDevices
+    );
+    assert_eq!(
+        root.create("a", NodeType::RegularFile, perm(0o644))
+            .unwrap_err(),
         VfsError::AlreadyExists
     );
 }
@@ -140,7 +182,8 @@ fn readdir_offsets_survive_changes() {
         // During the first calls, delete an entry not read yet, add one.
         if round < 3 {
             round += 1;
-            root.unlink(&alloc::format!("f{:02}", 40 - round), false).unwrap();
+            root.unlink(&alloc::format!("f{:02}", 40 - round), false)
+                .unwrap();
             write_file(&root, &alloc::format!("new{round}"), b"");
         }
     }
@@ -153,7 +196,10 @@ fn readdir_offsets_survive_changes() {
     assert!(seen.contains(&String::from("new3")));
 
     let listed = list_chunked(&root, 100);
-    assert_eq!((listed[0].0.as_str(), listed[0].2), (".", NodeType::Directory));
+    assert_eq!(
+        (listed[0].0.as_str(), listed[0].2),
+        (".", NodeType::Directory)
+    );
     assert_eq!((listed[0].1, listed[1].0.as_str()), (root.inode(), ".."));
     let sub = mkdir(&root, "sub");
     assert_eq!(list_chunked(&sub, 10)[1].1, root.inode());
@@ -163,10 +209,17 @@ fn readdir_offsets_survive_changes() {
 fn symlinks_and_special_nodes() {
     let (outer, root) = nested();
     let link = root.create("l", NodeType::Symlink, perm(0o644)).unwrap();
-    link.entry().as_file().unwrap().set_symlink("/mnt/inner/target").unwrap();
+    link.entry()
+        .as_file()
+        .unwrap()
+        .set_symlink("/mnt/inner/target")
+        .unwrap();
     assert_eq!(link.read_link().unwrap(), "/mnt/inner/target");
     let meta = link.metadata().unwrap();
-    assert_eq!((meta.mode.bits(), meta.size, meta.node_type), (0o777, 17, NodeType::Symlink));
+    assert_eq!(
+        (meta.mode.bits(), meta.size, meta.node_type),
+        (0o777, 17, NodeType::Symlink)
+    );
     link.entry().as_file().unwrap().set_symlink("x").unwrap();
     assert_eq!(link.read_link().unwrap(), "x");
 
@@ -174,10 +227,16 @@ fn symlinks_and_special_nodes() {
     assert_eq!(fifo.metadata().unwrap().node_type, NodeType::Fifo);
     let mut buf = [0u8; 1];
     assert_eq!(
-        fifo.entry().as_file().unwrap().read_at(&mut buf, 0).unwrap_err(),
+        fifo.entry()
+            .as_file()
+            .unwrap()
+            .read_at(&mut buf, 0)
+            .unwrap_err(),
         VfsError::NoSuchDevice
     );
-    let chr = root.create("c", NodeType::CharacterDevice, perm(0o600)).unwrap();
+    let chr = root
+        .create("c", NodeType::CharacterDevice, perm(0o600))
+        .unwrap();
     set_rdev(chr.entry(), axfs_ng_vfs::DeviceId::new(4, 64)).unwrap();
     let rdev = chr.metadata().unwrap().rdev;
     assert_eq!((rdev.major(), rdev.minor()), (4, 64));
@@ -233,13 +292,19 @@ fn size_limit_and_statfs() {
         ..Default::default()
     });
     let stat = fs.stat().unwrap();
-    assert_eq!((stat.fs_type, stat.blocks, stat.blocks_free), (crate::magic::TMPFS_MAGIC, 2, 2));
+    assert_eq!(
+        (stat.fs_type, stat.blocks, stat.blocks_free),
+        (crate::magic::TMPFS_MAGIC, 2, 2)
+    );
     assert_eq!(fs.name(), "ramfs");
     let root = root_of(&fs);
     let file = write_file(&root, "big", b"");
     let node = file.entry().as_file().unwrap();
     assert_eq!(node.write_at(&[1; 3 * 4096], 0).unwrap(), 2 * 4096);
-    assert_eq!(node.write_at(&[1], 2 * 4096).unwrap_err(), VfsError::StorageFull);
+    assert_eq!(
+        node.write_at(&[1], 2 * 4096).unwrap_err(),
+        VfsError::StorageFull
+    );
     assert_eq!(fs.stat().unwrap().blocks_free, 0);
     drop(file);
     root.unlink("big", false).unwrap();
@@ -266,5 +331,8 @@ fn tree_is_freed_with_its_mounts() {
     drop((inode, file, root));
     walk(&outer, "mnt/inner").unwrap().unmount().unwrap();
     drop(outer);
-    assert!(weak.upgrade().is_none(), "an unmounted tmpfs must not keep itself alive");
+    assert!(
+        weak.upgrade().is_none(),
+        "an unmounted tmpfs must not keep itself alive"
+    );
 }
