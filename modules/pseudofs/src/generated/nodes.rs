@@ -1,6 +1,6 @@
 //! VFS nodes of a generated tree, built from [`Gen`] descriptions on lookup.
 
-use alloc::sync::Arc;
+use alloc::{string::String, sync::Arc};
 use core::{any::Any, task::Context, time::Duration};
 
 use axfs_ng_vfs::{
@@ -169,7 +169,7 @@ macro_rules! always_ready {
 
 enum Source {
     Dynamic(ListFn),
-    Static(Arc<[(alloc::string::String, Gen)]>),
+    Static(Arc<[(String, Gen)]>),
 }
 
 struct GenDir {
@@ -179,7 +179,7 @@ struct GenDir {
 }
 
 impl GenDir {
-    fn entries(&self) -> Arc<[(alloc::string::String, Gen)]> {
+    fn entries(&self) -> Arc<[(String, Gen)]> {
         match &self.source {
             Source::Dynamic(list) => list().into(),
             Source::Static(entries) => entries.clone(),
@@ -191,7 +191,8 @@ impl NodeOps for GenDir {
     base_node_ops!();
 
     fn metadata(&self) -> VfsResult<Metadata> {
-        // `..` of every subdirectory counts, as everywhere on Linux.
+        // `..` of every subdirectory counts, as everywhere on Linux (find(1)
+        // relies on it). For a dynamic directory this runs its generator.
         let subdirs = self
             .entries()
             .iter()
@@ -351,7 +352,7 @@ fn copy_from(data: &[u8], buf: &mut [u8], offset: u64) -> usize {
 /// A symlink; its target is computed once, when the path is looked up.
 struct GenLink {
     base: Base,
-    target: alloc::string::String,
+    target: String,
 }
 
 impl GenLink {
