@@ -3,6 +3,7 @@
 mod console;
 mod fd_table;
 mod fs;
+mod pages;
 mod pipe;
 
 use alloc::string::String;
@@ -19,6 +20,7 @@ pub fn kstat_of_loc(loc: &axfs_ng_vfs::Location) -> crate::errno::SysResult<Ksta
     use crate::errno::VfsResultExt;
     Ok(kstat_of(&loc.metadata().sys()?))
 }
+pub use pages::FilePages;
 pub use pipe::new_pipe;
 
 use crate::errno::{Errno, SysResult};

@@ -77,14 +77,15 @@ fn read_iovecs(iov: usize, cnt: i32) -> SysResult<Vec<uapi::iovec>> {
         .collect()
 }
 
-pub fn sys_readv(fd: i32, iov: usize, cnt: i32) -> SysResult {
+/// Runs `op` on each non-empty iovec in turn, stopping after a short transfer.
+fn for_each_iovec(fd: i32, iov: usize, cnt: i32, op: fn(i32, usize, usize) -> SysResult) -> SysResult {
     get_file(fd)?;
     let mut total = 0isize;
     for v in read_iovecs(iov, cnt)? {
         if v.iov_len == 0 {
             continue;
         }
-        let n = sys_read(fd, v.iov_base as usize, v.iov_len as usize)?;
+        let n = op(fd, v.iov_base as usize, v.iov_len as usize)?;
         total += n;
         if (n as usize) < v.iov_len as usize {
             break;
@@ -93,20 +94,12 @@ pub fn sys_readv(fd: i32, iov: usize, cnt: i32) -> SysResult {
     Ok(total)
 }
 
+pub fn sys_readv(fd: i32, iov: usize, cnt: i32) -> SysResult {
+    for_each_iovec(fd, iov, cnt, sys_read)
+}
+
 pub fn sys_writev(fd: i32, iov: usize, cnt: i32) -> SysResult {
-    get_file(fd)?;
-    let mut total = 0isize;
-    for v in read_iovecs(iov, cnt)? {
-        if v.iov_len == 0 {
-            continue;
-        }
-        let n = sys_write(fd, v.iov_base as usize, v.iov_len as usize)?;
-        total += n;
-        if (n as usize) < v.iov_len as usize {
-            break;
-        }
-    }
-    Ok(total)
+    for_each_iovec(fd, iov, cnt, sys_write)
 }
 
 pub fn sys_pread64(fd: i32, buf: usize, len: usize, off: i64) -> SysResult {

@@ -4,11 +4,11 @@ use alloc::sync::Arc;
 
 use axfs_ng::OpenOptions;
 use linux_raw_sys::general as uapi;
-use mm::aspace::{Mapping, MmError, PageSource, Source};
+use mm::aspace::{Mapping, MmError, Source};
 use mm::{PAGE_SIZE, Prot, page_ceil};
 
 use crate::errno::{Errno, SysResult, VfsResultExt};
-use crate::file::RegularFile;
+use crate::file::{FilePages, RegularFile};
 use crate::task::{MMAP_TOP, current_process};
 use crate::uaccess::{USER_END, copy_from_user, copy_to_user};
 
@@ -37,31 +37,6 @@ fn mm_err(e: MmError) -> Errno {
         MmError::NoMemory | MmError::NotMapped => Errno::ENOMEM,
         MmError::Exists => Errno::EEXIST,
         MmError::Denied => Errno::EFAULT,
-    }
-}
-
-/// A VFS file seen as pages for mmap.
-struct VfsPages(axfs_ng::File);
-
-impl PageSource for VfsPages {
-    fn read_page(&self, offset: u64, page: &mut [u8]) {
-        let mut done = 0;
-        while done < page.len() {
-            match self.0.read_at(&mut page[done..], offset + done as u64) {
-                Ok(0) | Err(_) => break,
-                Ok(n) => done += n,
-            }
-        }
-    }
-
-    fn write_page(&self, offset: u64, page: &[u8]) {
-        // Never extend the file: only the part inside it is written back.
-        let len = self.0.location().len().unwrap_or(0);
-        if offset >= len {
-            return;
-        }
-        let n = page.len().min((len - offset) as usize);
-        let _ = self.0.write_at(&page[..n], offset);
     }
 }
 
@@ -123,7 +98,7 @@ pub fn sys_mmap(addr: usize, len: usize, prot: u32, flags: u32, fd: i32, off: i6
             .sys()?
             .into_file()
             .sys()?;
-        Source::File { file: Arc::new(VfsPages(file)), offset: off as u64 }
+        Source::File { file: Arc::new(FilePages(file)), offset: off as u64 }
     };
 
     let proc = current_process();

@@ -15,7 +15,6 @@ const AT_FDCWD: usize = fs::AT_FDCWD as usize;
 pub fn handle(uctx: &mut UserContext) {
     let sysno = uctx.sysno();
     let a = [uctx.arg0(), uctx.arg1(), uctx.arg2(), uctx.arg3(), uctx.arg4(), uctx.arg5()];
-    log::debug!("syscall {sysno} {a:x?}");
     let result = dispatch(uctx, sysno, a);
     if crate::strace::enabled() {
         crate::strace::log(sysno, &a, &result);

@@ -7,10 +7,11 @@ use alloc::vec::Vec;
 
 use axfs_ng::{FsContext, OpenOptions};
 use elf::{ElfError, ElfInfo, auxv::*};
-use mm::aspace::{AddrSpace, Mapping, PageSource, Source};
+use mm::aspace::{AddrSpace, Mapping, Source};
 use mm::{PAGE_SIZE, Prot, page_ceil, page_floor};
 
 use crate::errno::{Errno, SysResult, VfsResultExt};
+use crate::file::FilePages;
 
 #[cfg(target_arch = "x86_64")]
 mod layout {
@@ -36,24 +37,6 @@ pub const MMAP_TOP: usize = STACK_TOP - STACK_SIZE - (256 << 20);
 /// Nested `#!` interpreters allowed, as Linux's BINPRM_MAX_RECURSION.
 const MAX_SHEBANG_DEPTH: usize = 4;
 
-/// A file's bytes for demand paging.
-struct FilePages(axfs_ng::File);
-
-impl PageSource for FilePages {
-    fn read_page(&self, offset: u64, page: &mut [u8]) {
-        let mut done = 0;
-        while done < page.len() {
-            match self.0.read_at(&mut page[done..], offset + done as u64) {
-                Ok(0) | Err(_) => break,
-                Ok(n) => done += n,
-            }
-        }
-    }
-    fn write_page(&self, _offset: u64, _page: &[u8]) {
-        // Executables are only mapped privately.
-    }
-}
-
 fn open_exec(ctx: &FsContext, path: &str) -> SysResult<Arc<FilePages>> {
     let loc = ctx.resolve(path).sys()?;
     let meta = loc.metadata().sys()?;
@@ -65,17 +48,6 @@ fn open_exec(ctx: &FsContext, path: &str) -> SysResult<Arc<FilePages>> {
     }
     let f = OpenOptions::new().read(true).open_loc(loc).sys()?.into_file().sys()?;
     Ok(Arc::new(FilePages(f)))
-}
-
-fn read_at(f: &FilePages, off: u64, buf: &mut [u8]) -> usize {
-    let mut done = 0;
-    while done < buf.len() {
-        match f.0.read_at(&mut buf[done..], off + done as u64) {
-            Ok(0) | Err(_) => break,
-            Ok(n) => done += n,
-        }
-    }
-    done
 }
 
 /// Maps the loadable segments of `info` at `bias`; returns the highest end.
@@ -167,7 +139,7 @@ pub fn load_program(
     let (file, info) = loop {
         let file = open_exec(ctx, &path)?;
         let mut head = [0u8; 256];
-        let n = read_at(&file, 0, &mut head);
+        let n = file.read_full(0, &mut head);
         if n >= 2 && &head[..2] == b"#!" {
             if depth == MAX_SHEBANG_DEPTH {
                 return Err(Errno::ELOOP);
@@ -193,7 +165,7 @@ pub fn load_program(
             path = String::from(interp);
             continue;
         }
-        let info = elf::parse(layout::EM, |off, buf| read_at(&file, off, buf)).map_err(|e| match e {
+        let info = elf::parse(layout::EM, |off, buf| file.read_full(off, buf)).map_err(|e| match e {
             ElfError::NotElf | ElfError::Unsupported => Errno::ENOEXEC,
         })?;
         break (file, info);
@@ -206,7 +178,7 @@ pub fn load_program(
     let mut interp_base = 0;
     if let Some(interp_path) = &info.interp {
         let ifile = open_exec(ctx, interp_path).map_err(|e| if e == Errno::EACCES { Errno::ELIBBAD } else { e })?;
-        let iinfo = elf::parse(layout::EM, |off, buf| read_at(&ifile, off, buf)).map_err(|_| Errno::ELIBBAD)?;
+        let iinfo = elf::parse(layout::EM, |off, buf| ifile.read_full(off, buf)).map_err(|_| Errno::ELIBBAD)?;
         let (lo, hi) = iinfo.span();
         let size = page_ceil(hi) - page_floor(lo);
         let base = aspace.find_free(size, PAGE_SIZE, MMAP_TOP).ok_or(Errno::ENOMEM)?;
