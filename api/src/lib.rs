@@ -5,6 +5,7 @@ extern crate alloc;
 
 mod errno;
 mod file;
+mod mounts;
 mod signal;
 mod strace;
 mod sys;
@@ -28,6 +29,9 @@ const INIT_PATH: &str = "/init";
 /// the machine powers off when init exits.
 pub fn run_init() -> ! {
     let root = axfs_ng::ROOT_FS_CONTEXT.get().expect("no root filesystem").clone();
+    if let Err(e) = mounts::mount_all(root.root_dir()) {
+        log::error!("mounting the pseudo filesystems failed: {e:?}");
+    }
     let mut fds = FdTable::default();
     let console = Console::shared();
     for fd in 0..3 {
@@ -55,7 +59,7 @@ pub fn run_init() -> ! {
     *init.auxv.lock() = img.auxv;
     let thread = task::new_main_thread(&init);
     let uctx = axhal::uspace::UserContext::new(img.entry, memory_addr::VirtAddr::from(img.sp), 0);
-    task::spawn_user_thread(thread, uctx, "init".into());
+    task::spawn_user_thread(thread, uctx, "init".into(), task::FpStart::Initial);
     log::info!("init spawned");
     loop {
         axtask::sleep(core::time::Duration::from_secs(3600));

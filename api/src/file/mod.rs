@@ -5,6 +5,7 @@ mod fd_table;
 mod fs;
 mod pages;
 mod pipe;
+mod readiness;
 
 use alloc::string::String;
 use alloc::sync::Arc;
@@ -22,6 +23,7 @@ pub fn kstat_of_loc(loc: &axfs_ng_vfs::Location) -> crate::errno::SysResult<Ksta
 }
 pub use pages::FilePages;
 pub use pipe::new_pipe;
+pub use readiness::wait_readiness;
 
 use crate::errno::{Errno, SysResult};
 
@@ -47,9 +49,13 @@ pub struct Kstat {
 /// Readiness bits, as in `poll(2)`.
 pub mod events {
     pub const POLLIN: u16 = 0x1;
+    pub const POLLPRI: u16 = 0x2;
     pub const POLLOUT: u16 = 0x4;
     pub const POLLERR: u16 = 0x8;
     pub const POLLHUP: u16 = 0x10;
+    pub const POLLNVAL: u16 = 0x20;
+    pub const POLLRDNORM: u16 = 0x40;
+    pub const POLLWRNORM: u16 = 0x100;
 }
 
 /// The operations of an open file. Methods that a kind of file does not

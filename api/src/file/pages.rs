@@ -1,7 +1,7 @@
 //! A VFS file seen as pages, for demand-paged mappings (exec and mmap).
 
 use axfs_ng::File;
-use mm::aspace::PageSource;
+use mm::aspace::{PageSource, SourceIdentity};
 
 pub struct FilePages(pub File);
 
@@ -32,5 +32,12 @@ impl PageSource for FilePages {
         }
         let n = page.len().min((len - offset) as usize);
         let _ = self.0.write_at(&page[..n], offset);
+    }
+
+    fn identity(&self) -> SourceIdentity {
+        let loc = self.0.location();
+        let (device, inode) = loc.metadata().map(|m| (m.device, m.inode)).unwrap_or_default();
+        let path = loc.absolute_path().map(|p| p.as_str().into()).unwrap_or_default();
+        SourceIdentity { path, device, inode }
     }
 }

@@ -25,6 +25,14 @@ struct Shared {
     ino: u64,
 }
 
+impl Shared {
+    /// Wakes the pipe's own waiters and pollers after data, space or an end changed.
+    fn changed(&self) {
+        self.wq.notify_all(false);
+        super::readiness::notify_readiness();
+    }
+}
+
 pub struct PipeEnd {
     shared: Arc<Shared>,
     is_reader: bool,
@@ -50,7 +58,7 @@ impl Drop for PipeEnd {
     fn drop(&mut self) {
         let count = if self.is_reader { &self.shared.readers } else { &self.shared.writers };
         *count.lock() -= 1;
-        self.shared.wq.notify_all(false);
+        self.shared.changed();
     }
 }
 
@@ -71,7 +79,7 @@ impl FileLike for PipeEnd {
                         out[i] = b;
                     }
                     drop(buf);
-                    self.shared.wq.notify_all(false);
+                    self.shared.changed();
                     return Ok(n);
                 }
                 if *self.shared.writers.lock() == 0 {
@@ -110,7 +118,7 @@ impl FileLike for PipeEnd {
                     buf.extend(&data[written..written + n]);
                     written += n;
                     drop(buf);
-                    self.shared.wq.notify_all(false);
+                    self.shared.changed();
                     continue;
                 }
             }

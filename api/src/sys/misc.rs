@@ -1,6 +1,6 @@
 //! System information, identity, limits and randomness.
 
-use core::sync::atomic::{AtomicU64, Ordering};
+use core::sync::atomic::Ordering;
 
 use linux_raw_sys::general as uapi;
 
@@ -9,21 +9,6 @@ use crate::task::{current_process, find_process};
 use crate::uaccess::{Pod, copy_to_user, read_val, write_val};
 
 unsafe impl Pod for uapi::rlimit64 {}
-
-static RNG: AtomicU64 = AtomicU64::new(0);
-
-/// A fast xorshift generator seeded from the clock (not cryptographic).
-pub fn random_u64() -> u64 {
-    let mut x = RNG.load(Ordering::Relaxed);
-    if x == 0 {
-        x = axhal::time::monotonic_time_nanos() ^ 0x9e37_79b9_7f4a_7c15;
-    }
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    RNG.store(x, Ordering::Relaxed);
-    x
-}
 
 pub fn sys_getrandom(buf: usize, len: usize, flags: u32) -> SysResult {
     if flags & !(uapi::GRND_NONBLOCK | uapi::GRND_RANDOM | uapi::GRND_INSECURE) != 0 {
@@ -34,9 +19,7 @@ pub fn sys_getrandom(buf: usize, len: usize, flags: u32) -> SysResult {
     let mut done = 0;
     while done < len {
         let n = (len - done).min(chunk.len());
-        for c in chunk[..n].chunks_mut(8) {
-            c.copy_from_slice(&random_u64().to_le_bytes()[..c.len()]);
-        }
+        crate::mounts::random_fill(&mut chunk[..n]);
         copy_to_user(buf + done, &chunk[..n])?;
         done += n;
     }
@@ -49,13 +32,23 @@ fn field(s: &str) -> [u8; 65] {
     f
 }
 
+/// The kernel identity that uname(2) and /proc/sys/kernel report.
+pub const UTS_SYSNAME: &str = "Linux";
+pub const UTS_RELEASE: &str = "6.1.0";
+pub const UTS_VERSION: &str = "#1 SMP PREEMPT";
+#[cfg(target_arch = "x86_64")]
+const UTS_MACHINE: &str = "x86_64";
+#[cfg(target_arch = "riscv64")]
+const UTS_MACHINE: &str = "riscv64";
+
+/// The node name (no sethostname yet, so the build's default).
+pub fn hostname() -> &'static str {
+    "starry"
+}
+
 pub fn sys_uname(buf: usize) -> SysResult {
-    #[cfg(target_arch = "x86_64")]
-    let machine = "x86_64";
-    #[cfg(target_arch = "riscv64")]
-    let machine = "riscv64";
     let mut out = [0u8; 65 * 6];
-    for (i, s) in ["Linux", "starry", "6.1.0", "#1 SMP PREEMPT", machine, "(none)"].iter().enumerate() {
+    for (i, s) in [UTS_SYSNAME, hostname(), UTS_RELEASE, UTS_VERSION, UTS_MACHINE, "(none)"].iter().enumerate() {
         out[i * 65..(i + 1) * 65].copy_from_slice(&field(s));
     }
     copy_to_user(buf, &out)?;

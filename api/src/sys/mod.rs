@@ -4,5 +4,7 @@ pub mod fs;
 pub mod futex;
 pub mod misc;
 pub mod mm;
+pub mod poll;
+pub mod prctl;
 pub mod task;
 pub mod time;

@@ -1,6 +1,5 @@
 //! Process syscalls: clone (fork, vfork, threads), execve, exit, wait4, ids.
 
-use alloc::string::String;
 use alloc::sync::Arc;
 use core::sync::atomic::Ordering;
 
@@ -87,6 +86,9 @@ pub fn sys_clone(uctx: &UserContext, flags: u64, stack: usize, ptid: usize, ctid
         let child = Process::new(tid, Arc::downgrade(&real_parent), aspace, fds, fs, sig);
         *child.brk.lock() = *parent.brk.lock();
         *child.exe.lock() = parent.exe.lock().clone();
+        *child.comm.lock() = parent.comm.lock().clone();
+        child.no_new_privs.store(parent.no_new_privs.load(Ordering::Relaxed), Ordering::Relaxed);
+        child.dumpable.store(parent.dumpable.load(Ordering::Relaxed), Ordering::Relaxed);
         *child.cmdline.lock() = parent.cmdline.lock().clone();
         *child.auxv.lock() = parent.auxv.lock().clone();
         child.umask.store(parent.umask.load(Ordering::Relaxed), Ordering::Relaxed);
@@ -104,6 +106,7 @@ pub fn sys_clone(uctx: &UserContext, flags: u64, stack: usize, ptid: usize, ctid
         clear_child_tid: core::sync::atomic::AtomicUsize::new(if flags & CLONE_CHILD_CLEARTID != 0 { ctid } else { 0 }),
         sigmask: core::sync::atomic::AtomicU64::new(parent_thread.sigmask.load(Ordering::Relaxed)),
         sig_pending: core::sync::atomic::AtomicU64::new(0),
+        comm: Mutex::new(parent_thread.comm.lock().clone()),
     });
     if flags & CLONE_PARENT_SETTID != 0 {
         write_val(ptid, &tid)?;
@@ -116,7 +119,7 @@ pub fn sys_clone(uctx: &UserContext, flags: u64, stack: usize, ptid: usize, ctid
     }
     let vfork_done = (flags & CLONE_VFORK != 0).then(|| process.clone());
     let name = parent.exe.lock().clone();
-    task::spawn_user_thread(thread, child_ctx, name);
+    task::spawn_user_thread(thread, child_ctx, name, task::FpStart::Inherit);
     if let Some(child) = vfork_done {
         // The parent sleeps until the child execs or exits.
         parent.child_wq.wait_until(|| child.vfork_released.load(Ordering::Acquire));
@@ -175,12 +178,15 @@ pub fn sys_execve(uctx: &mut UserContext, path: usize, argv: usize, envp: usize)
     proc.fds.lock().close_on_exec();
     proc.sig_actions.lock().reset_for_exec();
     *proc.brk.lock() = task::Brk { start: img.brk_start, end: img.brk_start };
-    let name = img.exe_path.rsplit('/').next().unwrap_or("").into();
+    let name = crate::sys::prctl::comm_of(img.exe_path.rsplit('/').next().unwrap_or("").as_bytes());
     *proc.exe.lock() = img.exe_path;
+    *current_thread().comm.lock() = name.clone();
     *proc.comm.lock() = name;
+    proc.dumpable.store(1, Ordering::Relaxed);
     *proc.cmdline.lock() = img.argv;
     *proc.auxv.lock() = img.auxv;
     proc.release_vfork_parent();
+    task::reset_fp_state();
     *uctx = UserContext::new(img.entry, memory_addr::VirtAddr::from(img.sp), 0);
     Ok(0)
 }
@@ -403,7 +409,3 @@ pub fn sys_arch_prctl(uctx: &mut UserContext, code: i32, addr: usize) -> SysResu
     Ok(0)
 }
 
-/// Name of the current program (/proc/<pid>/comm), for prctl later.
-pub fn comm() -> String {
-    current_process().comm.lock().clone()
-}

@@ -10,11 +10,11 @@ use crate::uaccess::{Pod, read_val, write_val};
 unsafe impl Pod for uapi::timespec {}
 unsafe impl Pod for uapi::timeval {}
 
-fn ts(d: Duration) -> uapi::timespec {
+pub(crate) fn ts(d: Duration) -> uapi::timespec {
     uapi::timespec { tv_sec: d.as_secs() as _, tv_nsec: d.subsec_nanos() as _ }
 }
 
-fn read_ts(addr: usize) -> SysResult<Duration> {
+pub(crate) fn read_ts(addr: usize) -> SysResult<Duration> {
     let t: uapi::timespec = read_val(addr)?;
     if t.tv_sec < 0 || !(0..1_000_000_000).contains(&t.tv_nsec) {
         return Err(Errno::EINVAL);

@@ -6,7 +6,7 @@ use axhal::uspace::UserContext;
 use linux_raw_sys::general as nr;
 
 use crate::errno::{Errno, SysResult, encode};
-use crate::sys::{fs, futex, misc, mm, task, time};
+use crate::sys::{fs, futex, misc, mm, poll, prctl, task, time};
 
 #[cfg(target_arch = "x86_64")]
 const AT_FDCWD: usize = fs::AT_FDCWD as usize;
@@ -103,7 +103,10 @@ fn dispatch(uctx: &mut UserContext, sysno: usize, a: [usize; 6]) -> SysResult {
         nr::__NR_clock_nanosleep => time::sys_clock_nanosleep(i(a[0]), u(a[1]), a[2], a[3]),
         nr::__NR_getrandom => misc::sys_getrandom(a[0], a[1], u(a[2])),
         nr::__NR_uname => misc::sys_uname(a[0]),
+        nr::__NR_prctl => prctl::sys_prctl(i(a[0]), a[1], a[2], a[3], a[4]),
         nr::__NR_sysinfo => misc::sys_sysinfo(a[0]),
+        nr::__NR_ppoll => poll::sys_ppoll(a[0], a[1], a[2], a[3], a[4]),
+        nr::__NR_pselect6 => poll::sys_pselect6(i(a[0]), a[1], a[2], a[3], a[4], a[5]),
         nr::__NR_prlimit64 => misc::sys_prlimit64(i(a[0]), u(a[1]), a[2], a[3]),
         nr::__NR_sched_yield => misc::sys_sched_yield(),
         #[cfg(target_arch = "x86_64")]
@@ -138,6 +141,8 @@ fn legacy_x86(uctx: &mut UserContext, sysno: usize, a: [usize; 6]) -> SysResult 
         nr::__NR_vfork => task::sys_vfork(uctx),
         nr::__NR_getpgrp => task::sys_getpgid(0),
         nr::__NR_arch_prctl => task::sys_arch_prctl(uctx, i(a[0]), a[1]),
+        nr::__NR_poll => poll::sys_poll(a[0], a[1], i(a[2])),
+        nr::__NR_select => poll::sys_select(i(a[0]), a[1], a[2], a[3], a[4]),
         _ => unimplemented(sysno),
     }
 }

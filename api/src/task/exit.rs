@@ -24,6 +24,7 @@ pub fn exit_current_thread() -> ! {
         let _ = crate::uaccess::write_val(tid_addr, &0i32);
         crate::sys::futex::wake_address(tid_addr, 1);
     }
+    proc.threads.lock().retain(|other| other.tid != t.tid);
     drop(t);
     if proc.live_threads.fetch_sub(1, Ordering::AcqRel) == 1 {
         become_zombie(&proc);
@@ -34,17 +35,23 @@ pub fn exit_current_thread() -> ! {
 fn become_zombie(proc: &Arc<Process>) {
     proc.fds.lock().clear();
 
-    // Orphans go to init, which reaps them.
-    let init = find_process(1);
+    // Orphans go to the nearest live subreaper ancestor, else to init;
+    // children that asked for it get their parent-death signal.
     let orphans: alloc::vec::Vec<_> = proc.children.lock().drain(..).collect();
-    if let Some(init) = init.as_ref().filter(|i| i.pid != proc.pid) {
+    for child in &orphans {
+        let sig = child.pdeathsig.load(Ordering::Relaxed);
+        if sig != 0 {
+            signal::send_to_process(child, sig);
+        }
+    }
+    if let Some(reaper) = new_parent_for_orphans(proc) {
         let has_zombie = orphans.iter().any(|c| c.zombie.load(Ordering::Acquire));
         for child in orphans {
-            *child.parent.lock() = Arc::downgrade(init);
-            init.children.lock().push(child);
+            *child.parent.lock() = Arc::downgrade(&reaper);
+            reaper.children.lock().push(child);
         }
         if has_zombie {
-            init.child_wq.notify_all(false);
+            reaper.child_wq.notify_all(false);
         }
     }
 
@@ -62,4 +69,17 @@ fn become_zombie(proc: &Arc<Process>) {
         }
         parent.child_wq.notify_all(false);
     }
+}
+
+/// Where the children of exiting `proc` go: the closest ancestor that is a
+/// child subreaper and still running, or init.
+fn new_parent_for_orphans(proc: &Arc<Process>) -> Option<Arc<Process>> {
+    let mut ancestor = proc.parent();
+    while let Some(a) = ancestor {
+        if a.child_subreaper.load(Ordering::Relaxed) && !a.exiting.load(Ordering::Acquire) && !a.zombie.load(Ordering::Acquire) {
+            return Some(a);
+        }
+        ancestor = a.parent();
+    }
+    find_process(1).filter(|init| init.pid != proc.pid)
 }

@@ -120,9 +120,7 @@ fn hwcap() -> usize {
 /// Random bytes for AT_RANDOM: not cryptographic, but different per exec.
 fn random16() -> [u8; 16] {
     let mut out = [0u8; 16];
-    for chunk in out.chunks_mut(8) {
-        chunk.copy_from_slice(&crate::sys::misc::random_u64().to_le_bytes());
-    }
+    crate::mounts::random_fill(&mut out);
     out
 }
 

@@ -1,6 +1,7 @@
 //! Processes and threads: the Linux view of ArceOS tasks.
 
 mod exit;
+mod fpu;
 mod loader;
 mod run;
 
@@ -16,8 +17,9 @@ use axtask::{AxTaskExt, TaskExt, TaskInner, WaitQueue};
 use mm::aspace::AddrSpace;
 
 pub use exit::{do_exit_group, exit_current_thread};
-pub use loader::{MMAP_TOP, load_program};
-pub use run::{new_main_thread, spawn_user_thread};
+pub use loader::{MMAP_TOP, STACK_TOP, load_program};
+pub use fpu::reset_current as reset_fp_state;
+pub use run::{FpStart, new_main_thread, spawn_user_thread};
 
 use crate::errno::{Errno, SysResult};
 use crate::file::FdTable;
@@ -66,6 +68,17 @@ pub struct Process {
     /// Parents sleep here in wait4 until a child changes state.
     pub child_wq: WaitQueue,
     pub live_threads: AtomicUsize,
+    /// The running threads, for /proc/<pid>/task and thread-directed signals.
+    pub threads: Mutex<Vec<Arc<Thread>>>,
+    /// Monotonic time of the fork that made the process (/proc/<pid>/stat).
+    pub start_time: core::time::Duration,
+    /// Signal to receive when the parent dies (PR_SET_PDEATHSIG); 0 = none.
+    pub pdeathsig: AtomicUsize,
+    /// PR_GET/SET_DUMPABLE (1 after exec, 0 or 1 by prctl).
+    pub dumpable: AtomicU32,
+    pub no_new_privs: AtomicBool,
+    /// PR_SET_CHILD_SUBREAPER: orphaned descendants are reparented here.
+    pub child_subreaper: AtomicBool,
 }
 
 /// One thread, attached to its ArceOS task.
@@ -75,6 +88,8 @@ pub struct Thread {
     pub clear_child_tid: AtomicUsize,
     pub sigmask: AtomicU64,
     pub sig_pending: AtomicU64,
+    /// The thread's name (prctl PR_SET_NAME, /proc/<pid>/task/<tid>/comm).
+    pub comm: Mutex<String>,
 }
 
 /// What each ArceOS task carries: its thread.
@@ -105,6 +120,11 @@ static PROCESSES: spin::Mutex<BTreeMap<i32, Weak<Process>>> = spin::Mutex::new(B
 
 pub fn alloc_pid() -> i32 {
     NEXT_PID.fetch_add(1, Ordering::Relaxed)
+}
+
+/// How many pids (processes and threads) were ever handed out.
+pub fn pids_allocated() -> i32 {
+    NEXT_PID.load(Ordering::Relaxed) - 1
 }
 
 impl Process {
@@ -144,6 +164,12 @@ impl Process {
             exiting: AtomicBool::new(false),
             child_wq: WaitQueue::new(),
             live_threads: AtomicUsize::new(0),
+            threads: Mutex::new(Vec::new()),
+            start_time: axhal::time::monotonic_time(),
+            pdeathsig: AtomicUsize::new(0),
+            dumpable: AtomicU32::new(1),
+            no_new_privs: AtomicBool::new(false),
+            child_subreaper: AtomicBool::new(false),
         });
         PROCESSES.lock().insert(pid, Arc::downgrade(&p));
         p
@@ -172,6 +198,11 @@ impl Process {
 
     pub fn parent(&self) -> Option<Arc<Process>> {
         self.parent.lock().upgrade()
+    }
+
+    /// The process's threads that have not exited, ascending by tid.
+    pub fn live_threads(&self) -> Vec<Arc<Thread>> {
+        self.threads.lock().clone()
     }
 
     pub fn ppid(&self) -> i32 {

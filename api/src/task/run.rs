@@ -4,6 +4,7 @@ use alloc::string::String;
 use alloc::sync::Arc;
 
 use axhal::uspace::{ReturnReason, UserContext};
+use axsync::Mutex;
 use axtask::TaskInner;
 use mm::Prot;
 
@@ -95,10 +96,27 @@ fn force_signal(thread: &Thread, sig: usize) {
     }
 }
 
+/// Where a new user thread's FP/SIMD registers come from.
+pub enum FpStart {
+    /// A copy of the calling thread's (clone, fork).
+    Inherit,
+    /// The state a new program starts with (the first process).
+    Initial,
+}
+
 /// Creates and starts the task of a new user thread.
-pub fn spawn_user_thread(thread: Arc<Thread>, uctx: UserContext, name: String) {
+pub fn spawn_user_thread(thread: Arc<Thread>, uctx: UserContext, name: String, fp: FpStart) {
     thread.process.live_threads.fetch_add(1, core::sync::atomic::Ordering::AcqRel);
+    thread.process.threads.lock().push(thread.clone());
     let mut task = TaskInner::new(move || user_entry(uctx), name, KERNEL_STACK_SIZE);
+    // A new context records the page table that is live now (the caller's
+    // process's, inside clone) and the context switch would load it after
+    // `on_enter` has loaded ours: keep the kernel's there like every task.
+    task.ctx_mut().set_page_table_root(axmm::kernel_page_table_root());
+    match fp {
+        FpStart::Inherit => super::fpu::inherit_current(&mut task),
+        FpStart::Initial => super::fpu::set_initial(&mut task),
+    }
     attach(&mut task, thread);
     axtask::spawn_task(task);
 }
@@ -111,5 +129,6 @@ pub fn new_main_thread(proc: &Arc<Process>) -> Arc<Thread> {
         clear_child_tid: core::sync::atomic::AtomicUsize::new(0),
         sigmask: core::sync::atomic::AtomicU64::new(0),
         sig_pending: core::sync::atomic::AtomicU64::new(0),
+        comm: Mutex::new(proc.comm.lock().clone()),
     })
 }

@@ -16,6 +16,16 @@ pub trait PageSource: Send + Sync {
     fn read_page(&self, offset: u64, page: &mut [u8]);
     /// Stores a page of a shared mapping back (on unmap and exit).
     fn write_page(&self, offset: u64, page: &[u8]);
+    /// Which file this is, for listings of the address space.
+    fn identity(&self) -> SourceIdentity;
+}
+
+/// The file behind a mapping, as a listing of the address space shows it.
+#[derive(Debug, Clone, Default)]
+pub struct SourceIdentity {
+    pub path: alloc::string::String,
+    pub device: u64,
+    pub inode: u64,
 }
 
 /// Where an area's pages come from.

@@ -1,0 +1,365 @@
+//! procfs, generated from live kernel state on every read.
+
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::sync::Arc;
+use alloc::vec;
+use alloc::vec::Vec;
+use core::fmt::Write;
+use core::sync::atomic::Ordering;
+
+use axfs_ng_vfs::Filesystem;
+use mm::aspace::Source;
+use pseudofs::{Gen, magic};
+
+use crate::task::{Process, STACK_TOP, Thread, all_processes, current_thread, find_process};
+
+/// Clock ticks per second as user space sees them (USER_HZ).
+const USER_HZ: u64 = 100;
+/// Highest pid + 1 (Linux's PID_MAX_DEFAULT on small machines).
+const PID_MAX: u32 = 32768;
+
+pub fn procfs() -> Filesystem {
+    let root = Gen::dir(|| {
+        let mut entries: Vec<(String, Gen)> = vec![
+            ("self".into(), Gen::symlink(|| current_thread().process.pid.to_string())),
+            ("thread-self".into(), Gen::symlink(|| {
+                let t = current_thread();
+                format!("{}/task/{}", t.process.pid, t.tid)
+            })),
+            ("cpuinfo".into(), text(super::sys::cpuinfo)),
+            ("meminfo".into(), text(meminfo)),
+            ("mounts".into(), text(super::mounts_text)),
+            ("uptime".into(), text(uptime)),
+            ("stat".into(), text(kernel_stat)),
+            ("loadavg".into(), text(loadavg)),
+            ("filesystems".into(), text(filesystems)),
+            ("sys".into(), proc_sys()),
+        ];
+        entries.extend(all_processes().into_iter().map(|p| (p.pid.to_string(), pid_dir(p.pid))));
+        entries
+    });
+    pseudofs::generated_fs_with_magic("proc", magic::PROC_SUPER_MAGIC, root)
+}
+
+/// A read-only file whose text comes from `f`.
+fn text(f: fn() -> String) -> Gen {
+    Gen::file(move || f().into_bytes())
+}
+
+/// A file of process `pid`'s state; empty once the process is gone.
+fn of_process(pid: i32, f: fn(&Arc<Process>) -> String) -> Gen {
+    Gen::file(move || find_process(pid).map(|p| f(&p)).unwrap_or_default().into_bytes())
+}
+
+/// A file of thread `tid` of process `pid`.
+fn of_thread(pid: i32, tid: i32, f: fn(&Arc<Process>, &Thread) -> String) -> Gen {
+    Gen::file(move || {
+        let Some(p) = find_process(pid) else { return Vec::new() };
+        let Some(t) = p.live_threads().into_iter().find(|t| t.tid == tid) else { return Vec::new() };
+        f(&p, &t).into_bytes()
+    })
+}
+
+fn pid_dir(pid: i32) -> Gen {
+    Gen::dir(move || {
+        let Some(p) = find_process(pid) else { return Vec::new() };
+        let mut entries: Vec<(String, Gen)> = vec![
+            ("stat".into(), of_process(pid, |p| stat_line(p, p.pid, &p.comm.lock()))),
+            ("status".into(), of_process(pid, |p| status_text(p, p.pid, &p.comm.lock()))),
+            ("cmdline".into(), of_process(pid, cmdline)),
+            ("comm".into(), of_process(pid, |p| format!("{}\n", p.comm.lock()))),
+            ("maps".into(), of_process(pid, maps)),
+            ("auxv".into(), Gen::file(move || find_process(pid).map(|p| auxv(&p)).unwrap_or_default())),
+            ("exe".into(), Gen::symlink(move || find_process(pid).map(|p| p.exe.lock().clone()).unwrap_or_default())),
+            ("cwd".into(), Gen::symlink(move || find_process(pid).map(|p| cwd(&p)).unwrap_or_default())),
+            ("fd".into(), fd_dir(pid)),
+            ("task".into(), task_dir(pid)),
+        ];
+        if p.zombie.load(Ordering::Acquire) {
+            // A zombie has no files, memory or cwd left to show.
+            entries.retain(|(name, _)| !matches!(name.as_str(), "fd" | "maps" | "exe" | "cwd"));
+        }
+        entries
+    })
+}
+
+fn task_dir(pid: i32) -> Gen {
+    Gen::dir(move || {
+        let Some(p) = find_process(pid) else { return Vec::new() };
+        p.live_threads()
+            .iter()
+            .map(|t| {
+                let tid = t.tid;
+                let dir = Gen::static_dir([
+                    ("stat", of_thread(pid, tid, |p, t| stat_line(p, t.tid, &t.comm.lock()))),
+                    ("status", of_thread(pid, tid, |p, t| status_text(p, t.tid, &t.comm.lock()))),
+                    ("comm", of_thread(pid, tid, |_, t| format!("{}\n", t.comm.lock()))),
+                ]);
+                (tid.to_string(), dir)
+            })
+            .collect()
+    })
+}
+
+fn fd_dir(pid: i32) -> Gen {
+    Gen::dir(move || {
+        let Some(p) = find_process(pid) else { return Vec::new() };
+        let fds = p.fds.lock();
+        fds.fds()
+            .map(|(fd, file)| {
+                let path = file.file.path();
+                (fd.to_string(), Gen::symlink(move || path.clone()).mode(0o700))
+            })
+            .collect()
+    })
+    .mode(0o500)
+}
+
+fn cwd(p: &Process) -> String {
+    let fs = p.fs.lock();
+    fs.current_dir().absolute_path().map(|path| path.as_str().to_string()).unwrap_or_default()
+}
+
+fn cmdline(p: &Arc<Process>) -> String {
+    let mut out = Vec::new();
+    for arg in p.cmdline.lock().iter() {
+        out.extend_from_slice(arg);
+        out.push(0);
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn auxv(p: &Process) -> Vec<u8> {
+    let mut out = Vec::new();
+    for (key, value) in p.auxv.lock().iter().chain([(0, 0)].iter()) {
+        out.extend_from_slice(&key.to_ne_bytes());
+        out.extend_from_slice(&value.to_ne_bytes());
+    }
+    out
+}
+
+/// The scheduler state letter of /proc/<pid>/stat.
+fn state_of(p: &Process, tid: i32) -> (char, &'static str) {
+    if p.zombie.load(Ordering::Acquire) {
+        ('Z', "zombie")
+    } else if current_thread().tid == tid {
+        ('R', "running")
+    } else {
+        ('S', "sleeping")
+    }
+}
+
+fn vm_size(p: &Process) -> usize {
+    if p.zombie.load(Ordering::Acquire) {
+        return 0;
+    }
+    p.aspace().lock().vmas().iter().map(|v| v.end - v.start).sum()
+}
+
+fn ticks(d: core::time::Duration) -> u64 {
+    d.as_nanos() as u64 / (1_000_000_000 / USER_HZ)
+}
+
+/// One line in the field order of Linux's `do_task_stat`.
+fn stat_line(p: &Arc<Process>, tid: i32, comm: &str) -> String {
+    let (state, _) = state_of(p, tid);
+    let threads = p.live_threads();
+    let blocked = threads.iter().find(|t| t.tid == tid).map_or(0, |t| t.sigmask.load(Ordering::Relaxed));
+    let (ignored, caught) = signal_dispositions(p);
+    let brk = *p.brk.lock();
+    let mut s = format!(
+        "{tid} ({comm}) {state} {} {} {} 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 {} 0 {} {} 0 {} ",
+        p.ppid(),
+        p.pgid.load(Ordering::Relaxed),
+        p.sid.load(Ordering::Relaxed),
+        threads.len().max(1),
+        ticks(p.start_time),
+        vm_size(p),
+        u64::MAX,
+    );
+    let _ = write!(
+        s,
+        "0 0 0 0 0 {} {blocked} {ignored} {caught} 0 0 0 {} 0 0 0 0 0 0 0 0 {} {} 0 0 0 0 {}\n",
+        p.sig_pending.load(Ordering::Relaxed),
+        p.exit_signal.load(Ordering::Relaxed),
+        brk.start,
+        brk.end,
+        if p.zombie.load(Ordering::Acquire) { p.exit_status.load(Ordering::Relaxed) } else { 0 },
+    );
+    s
+}
+
+/// Bitmasks of the ignored and the handled signals.
+fn signal_dispositions(p: &Process) -> (u64, u64) {
+    let actions = p.sig_actions.lock();
+    let mut ignored = 0;
+    let mut caught = 0;
+    for (i, a) in actions.0.iter().enumerate() {
+        match a.handler {
+            crate::signal::SIG_DFL => {}
+            crate::signal::SIG_IGN => ignored |= 1 << i,
+            _ => caught |= 1 << i,
+        }
+    }
+    (ignored, caught)
+}
+
+fn status_text(p: &Arc<Process>, tid: i32, comm: &str) -> String {
+    let (state, state_name) = state_of(p, tid);
+    let threads = p.live_threads();
+    let thread = threads.iter().find(|t| t.tid == tid);
+    let (ignored, caught) = signal_dispositions(p);
+    let cpus = axhal::cpu_num();
+    let vm_kb = vm_size(p) / 1024;
+    format!(
+        "Name:\t{comm}\nUmask:\t{:04o}\nState:\t{state} ({state_name})\nTgid:\t{}\nNgid:\t0\nPid:\t{tid}\n\
+         PPid:\t{}\nTracerPid:\t0\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nFDSize:\t64\nGroups:\t\n\
+         NStgid:\t{}\nNSpid:\t{tid}\nNSpgid:\t{}\nNSsid:\t{}\n\
+         VmPeak:\t{vm_kb:8} kB\nVmSize:\t{vm_kb:8} kB\nThreads:\t{}\nSigQ:\t0/3837\n\
+         SigPnd:\t{:016x}\nShdPnd:\t{:016x}\nSigBlk:\t{:016x}\nSigIgn:\t{ignored:016x}\nSigCgt:\t{caught:016x}\n\
+         CapInh:\t0000000000000000\nCapPrm:\t000001ffffffffff\nCapEff:\t000001ffffffffff\n\
+         CapBnd:\t000001ffffffffff\nCapAmb:\t0000000000000000\nNoNewPrivs:\t{}\n\
+         Cpus_allowed:\t{:x}\nCpus_allowed_list:\t{}\n",
+        p.umask.load(Ordering::Relaxed),
+        p.pid,
+        p.ppid(),
+        p.pid,
+        p.pgid.load(Ordering::Relaxed),
+        p.sid.load(Ordering::Relaxed),
+        threads.len().max(1),
+        thread.map_or(0, |t| t.sig_pending.load(Ordering::Relaxed)),
+        p.sig_pending.load(Ordering::Relaxed),
+        thread.map_or(0, |t| t.sigmask.load(Ordering::Relaxed)),
+        p.no_new_privs.load(Ordering::Relaxed) as u8,
+        (1u64 << cpus) - 1,
+        super::sys::cpu_list(),
+    )
+}
+
+/// Linux's `huge_decode_dev` split of a device number into major:minor.
+fn dev_parts(dev: u64) -> (u64, u64) {
+    ((dev >> 8) & 0xfff, (dev & 0xff) | ((dev >> 12) & 0xfff00))
+}
+
+/// /proc/<pid>/maps in Linux's `show_map_vma` layout.
+fn maps(p: &Arc<Process>) -> String {
+    // The name column starts after the header is padded to this width.
+    const NAME_COLUMN: usize = 25 + size_of::<usize>() * 6 - 1;
+    let brk = *p.brk.lock();
+    let aspace = p.aspace();
+    let aspace = aspace.lock();
+    let mut out = String::new();
+    for vma in aspace.vmas().iter() {
+        let (ident, offset) = match &vma.backing.source {
+            Source::File { file, offset } => (Some(file.identity()), *offset),
+            Source::Anonymous => (None, 0),
+        };
+        let (major, minor) = ident.as_ref().map_or((0, 0), |i| dev_parts(i.device));
+        let line_start = out.len();
+        let _ = write!(
+            out,
+            "{:08x}-{:08x} {}{}{}{} {:08x} {:02x}:{:02x} {} ",
+            vma.start,
+            vma.end,
+            if vma.prot.contains(mm::Prot::READ) { 'r' } else { '-' },
+            if vma.prot.contains(mm::Prot::WRITE) { 'w' } else { '-' },
+            if vma.prot.contains(mm::Prot::EXEC) { 'x' } else { '-' },
+            if vma.backing.shared { 's' } else { 'p' },
+            offset,
+            major,
+            minor,
+            ident.as_ref().map_or(0, |i| i.inode),
+        );
+        let name = match ident {
+            Some(i) => i.path,
+            None if brk.end > brk.start && vma.start <= brk.start && vma.end >= brk.end => "[heap]".into(),
+            None if vma.start < STACK_TOP && vma.end >= STACK_TOP => "[stack]".into(),
+            None => String::new(),
+        };
+        if !name.is_empty() {
+            while out.len() - line_start < NAME_COLUMN {
+                out.push(' ');
+            }
+            out.push(' ');
+            out += &name;
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn meminfo() -> String {
+    let total_kb = axconfig::plat::PHYS_MEMORY_SIZE / 1024;
+    let free_kb = axalloc::global_allocator().available_pages() * 4;
+    let mut out = String::new();
+    for (key, kb) in [
+        ("MemTotal", total_kb),
+        ("MemFree", free_kb),
+        ("MemAvailable", free_kb),
+        ("Buffers", 0),
+        ("Cached", 0),
+        ("SwapCached", 0),
+        ("SwapTotal", 0),
+        ("SwapFree", 0),
+        ("Shmem", 0),
+    ] {
+        let _ = writeln!(out, "{:<16}{kb:>8} kB", format!("{key}:"));
+    }
+    out
+}
+
+fn uptime() -> String {
+    let up = axhal::time::monotonic_time();
+    let centis = |d: core::time::Duration| (d.as_secs(), d.subsec_millis() / 10);
+    let (s, c) = centis(up);
+    // No idle accounting yet: report the idle time of fully busy CPUs.
+    format!("{s}.{c:02} 0.00\n")
+}
+
+/// /proc/stat: per-CPU time lines (no accounting yet, so zeros) and the
+/// process counters programs read from it.
+fn kernel_stat() -> String {
+    let boot = (axhal::time::wall_time() - axhal::time::monotonic_time()).as_secs();
+    let mut out = String::from("cpu  0 0 0 0 0 0 0 0 0 0\n");
+    for cpu in 0..axhal::cpu_num() {
+        let _ = writeln!(out, "cpu{cpu} 0 0 0 0 0 0 0 0 0 0");
+    }
+    let procs = all_processes();
+    let running = procs.iter().filter(|p| !p.zombie.load(Ordering::Acquire)).count();
+    let _ = write!(
+        out,
+        "intr 0\nctxt 0\nbtime {boot}\nprocesses {}\nprocs_running {running}\nprocs_blocked 0\nsoftirq 0 0 0 0 0 0 0 0 0 0 0\n",
+        crate::task::pids_allocated(),
+    );
+    out
+}
+
+fn loadavg() -> String {
+    let procs = all_processes();
+    let last = procs.iter().map(|p| p.pid).max().unwrap_or(0);
+    format!("0.00 0.00 0.00 1/{} {last}\n", procs.len())
+}
+
+fn filesystems() -> String {
+    ["nodev\tsysfs", "nodev\ttmpfs", "nodev\tproc", "nodev\tdevtmpfs", "\text4"]
+        .iter()
+        .map(|l| format!("{l}\n"))
+        .collect()
+}
+
+/// /proc/sys: the kernel knobs programs read.
+fn proc_sys() -> Gen {
+    let value = |v: String| Gen::file(move || format!("{v}\n").into_bytes());
+    Gen::static_dir([(
+        "kernel",
+        Gen::static_dir([
+            ("pid_max", value(PID_MAX.to_string())),
+            ("ostype", value(crate::sys::misc::UTS_SYSNAME.into())),
+            ("osrelease", value(crate::sys::misc::UTS_RELEASE.into())),
+            ("version", value(crate::sys::misc::UTS_VERSION.into())),
+            ("hostname", Gen::file(|| format!("{}\n", crate::sys::misc::hostname()).into_bytes())),
+            ("ngroups_max", value("65536".into())),
+        ]),
+    )])
+}

@@ -1,0 +1,254 @@
+//! poll, ppoll, select and pselect6 over the files' readiness bits.
+
+use alloc::vec;
+use alloc::vec::Vec;
+use core::sync::atomic::Ordering;
+use core::time::Duration;
+
+use crate::errno::{Errno, SysResult};
+use crate::file::{events, wait_readiness};
+use crate::sys::time::{read_ts, ts};
+use crate::task::{check_interrupt, current_process, current_thread};
+use crate::uaccess::{Pod, copy_from_user, copy_to_user, read_val, write_val};
+
+#[repr(C)]
+#[derive(Clone, Copy)]
+struct PollFd {
+    fd: i32,
+    events: i16,
+    revents: i16,
+}
+// SAFETY: three integers, no padding.
+unsafe impl Pod for PollFd {}
+
+/// Readiness of `fd` as poll reports it: POLLNVAL for a closed fd, and the
+/// RDNORM/WRNORM twins Linux's drivers set alongside IN/OUT.
+fn readiness(fd: i32) -> u16 {
+    let Ok(file) = current_process().fds.lock().get(fd) else { return events::POLLNVAL };
+    let mut ev = file.file.poll();
+    if ev & events::POLLIN != 0 {
+        ev |= events::POLLRDNORM;
+    }
+    if ev & events::POLLOUT != 0 {
+        ev |= events::POLLWRNORM;
+    }
+    ev
+}
+
+/// Runs `check` until it reports ready, the deadline passes, or a signal
+/// arrives (EINTR). `check` returns how many entries are ready.
+fn wait_ready(deadline: Option<Duration>, mut check: impl FnMut() -> usize) -> SysResult<usize> {
+    loop {
+        let ready = check();
+        if ready > 0 {
+            return Ok(ready);
+        }
+        let now = axhal::time::monotonic_time();
+        if deadline.is_some_and(|d| now >= d) {
+            return Ok(0);
+        }
+        check_interrupt()?;
+        wait_readiness(deadline.map(|d| d - now));
+    }
+}
+
+/// Converts a relative timeout into a deadline (None = forever).
+fn deadline_after(timeout: Option<Duration>) -> Option<Duration> {
+    timeout.map(|t| axhal::time::monotonic_time().saturating_add(t))
+}
+
+/// Writes back how much of a timespec timeout is left, as Linux does for
+/// ppoll and pselect6.
+fn write_remaining(addr: usize, deadline: Option<Duration>) -> SysResult<()> {
+    if let (true, Some(d)) = (addr != 0, deadline) {
+        let left = d.saturating_sub(axhal::time::monotonic_time());
+        write_val(addr, &ts(left))?;
+    }
+    Ok(())
+}
+
+/// Installs `mask` for the duration of `f` (ppoll/pselect6's sigmask).
+fn with_sigmask<R>(mask: Option<u64>, f: impl FnOnce() -> R) -> R {
+    let Some(mask) = mask else { return f() };
+    let t = current_thread();
+    let unblockable = crate::signal::bit(crate::signal::SIGKILL) | crate::signal::bit(crate::signal::SIGSTOP);
+    let old = t.sigmask.swap(mask & !unblockable, Ordering::AcqRel);
+    let r = f();
+    t.sigmask.store(old, Ordering::Release);
+    r
+}
+
+fn do_poll(fds_addr: usize, nfds: usize, deadline: Option<Duration>) -> SysResult<usize> {
+    if nfds > current_process().nofile_limit.load(Ordering::Relaxed) {
+        return Err(Errno::EINVAL);
+    }
+    let mut fds = vec![PollFd { fd: 0, events: 0, revents: 0 }; nfds];
+    for (i, p) in fds.iter_mut().enumerate() {
+        *p = read_val(fds_addr + i * size_of::<PollFd>())?;
+    }
+    let ready = wait_ready(deadline, || {
+        let mut count = 0;
+        for p in fds.iter_mut() {
+            p.revents = 0;
+            if p.fd < 0 {
+                continue;
+            }
+            // Errors and hangups are reported whether asked for or not.
+            let always = events::POLLERR | events::POLLHUP | events::POLLNVAL;
+            let ev = readiness(p.fd) & (p.events as u16 | always);
+            p.revents = ev as i16;
+            count += (ev != 0) as usize;
+        }
+        count
+    })?;
+    for (i, p) in fds.iter().enumerate() {
+        write_val(fds_addr + i * size_of::<PollFd>() + 6, &(p.revents as u16))?;
+    }
+    Ok(ready)
+}
+
+/// poll(2) (x86_64 only; riscv64 has ppoll alone): timeout in ms, <0 = forever.
+#[cfg(target_arch = "x86_64")]
+pub fn sys_poll(fds: usize, nfds: usize, timeout_ms: i32) -> SysResult {
+    let timeout = (timeout_ms >= 0).then(|| Duration::from_millis(timeout_ms as u64));
+    do_poll(fds, nfds, deadline_after(timeout)).map(|n| n as isize)
+}
+
+fn read_sigmask(addr: usize, size: usize) -> SysResult<Option<u64>> {
+    if addr == 0 {
+        return Ok(None);
+    }
+    if size != 8 {
+        return Err(Errno::EINVAL);
+    }
+    read_val(addr).map(Some)
+}
+
+fn read_timeout(addr: usize) -> SysResult<Option<Duration>> {
+    if addr == 0 { Ok(None) } else { read_ts(addr).map(Some) }
+}
+
+pub fn sys_ppoll(fds: usize, nfds: usize, tsp: usize, sigmask: usize, sigsetsize: usize) -> SysResult {
+    let deadline = deadline_after(read_timeout(tsp)?);
+    let mask = read_sigmask(sigmask, sigsetsize)?;
+    let r = with_sigmask(mask, || do_poll(fds, nfds, deadline));
+    write_remaining(tsp, deadline)?;
+    r.map(|n| n as isize)
+}
+
+/// The three fd_set bitmaps of select.
+struct FdSets {
+    nfds: usize,
+    addrs: [usize; 3],
+    sets: [Vec<u64>; 3],
+}
+
+impl FdSets {
+    fn read(nfds: usize, addrs: [usize; 3]) -> SysResult<Self> {
+        let words = nfds.div_ceil(64);
+        let mut sets: [Vec<u64>; 3] = Default::default();
+        for (set, &addr) in sets.iter_mut().zip(&addrs) {
+            *set = vec![0u64; words];
+            if addr != 0 {
+                let mut bytes = vec![0u8; words * 8];
+                copy_from_user(&mut bytes, addr)?;
+                for (w, chunk) in set.iter_mut().zip(bytes.chunks(8)) {
+                    *w = u64::from_le_bytes(chunk.try_into().unwrap());
+                }
+                // Bits at or past nfds are not looked at.
+                if nfds % 64 != 0 {
+                    set[words - 1] &= (1 << (nfds % 64)) - 1;
+                }
+            }
+        }
+        Ok(Self { nfds, addrs, sets })
+    }
+
+    fn write(&self, results: &[Vec<u64>; 3]) -> SysResult<()> {
+        for (set, &addr) in results.iter().zip(&self.addrs) {
+            if addr != 0 {
+                let bytes: Vec<u8> = set.iter().flat_map(|w| w.to_le_bytes()).collect();
+                copy_to_user(addr, &bytes)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn do_select(nfds: i32, addrs: [usize; 3], deadline: Option<Duration>) -> SysResult<usize> {
+    let nfds = usize::try_from(nfds).map_err(|_| Errno::EINVAL)?;
+    // Like Linux, look no further than the fd table's size (a power of two,
+    // at least 64): bits past it are ignored rather than EBADF.
+    let open_end = current_process().fds.lock().fds().map(|(fd, _)| fd as usize + 1).max().unwrap_or(0);
+    let nfds = nfds.min(open_end.next_power_of_two().max(64));
+    let sets = FdSets::read(nfds, addrs)?;
+    // Any fd in a set that is not open is EBADF, checked before waiting.
+    for fd in 0..sets.nfds {
+        let asked = sets.sets.iter().any(|s| s[fd / 64] & (1 << (fd % 64)) != 0);
+        if asked && readiness(fd as i32) == events::POLLNVAL {
+            return Err(Errno::EBADF);
+        }
+    }
+    let in_ev = events::POLLIN | events::POLLHUP | events::POLLERR;
+    let out_ev = events::POLLOUT | events::POLLERR;
+    let want = [in_ev, out_ev, events::POLLPRI];
+    let mut results: [Vec<u64>; 3] = Default::default();
+    let ready = wait_ready(deadline, || {
+        let mut count = 0;
+        for (result, set) in results.iter_mut().zip(&sets.sets) {
+            *result = vec![0; set.len()];
+        }
+        for fd in 0..sets.nfds {
+            let (word, bit) = (fd / 64, 1u64 << (fd % 64));
+            if !sets.sets.iter().any(|s| s[word] & bit != 0) {
+                continue;
+            }
+            let ev = readiness(fd as i32);
+            for k in 0..3 {
+                if sets.sets[k][word] & bit != 0 && ev & want[k] != 0 {
+                    results[k][word] |= bit;
+                    count += 1;
+                }
+            }
+        }
+        count
+    })?;
+    sets.write(&results)?;
+    Ok(ready)
+}
+
+/// select(2) (x86_64 only): the timeout is a timeval, updated with the time left.
+#[cfg(target_arch = "x86_64")]
+pub fn sys_select(nfds: i32, r: usize, w: usize, e: usize, tvp: usize) -> SysResult {
+    use linux_raw_sys::general::timeval;
+    let timeout = if tvp == 0 {
+        None
+    } else {
+        let tv: timeval = read_val(tvp)?;
+        if tv.tv_sec < 0 || !(0..1_000_000).contains(&tv.tv_usec) {
+            return Err(Errno::EINVAL);
+        }
+        Some(Duration::new(tv.tv_sec as u64, tv.tv_usec as u32 * 1000))
+    };
+    let deadline = deadline_after(timeout);
+    let r = do_select(nfds, [r, w, e], deadline);
+    if let (true, Some(d)) = (tvp != 0, deadline) {
+        let left = d.saturating_sub(axhal::time::monotonic_time());
+        write_val(tvp, &timeval { tv_sec: left.as_secs() as _, tv_usec: left.subsec_micros() as _ })?;
+    }
+    r.map(|n| n as isize)
+}
+
+/// pselect6: the sixth argument points at `{ const sigset_t *ss; size_t ss_len; }`.
+pub fn sys_pselect6(nfds: i32, r: usize, w: usize, e: usize, tsp: usize, sig: usize) -> SysResult {
+    let deadline = deadline_after(read_timeout(tsp)?);
+    let mask = if sig == 0 {
+        None
+    } else {
+        let [set, size]: [usize; 2] = read_val(sig)?;
+        read_sigmask(set, size)?
+    };
+    let r = with_sigmask(mask, || do_select(nfds, [r, w, e], deadline));
+    write_remaining(tsp, deadline)?;
+    r.map(|n| n as isize)
+}
