@@ -127,7 +127,7 @@ pub fn handle_pending(t: &Thread) {
                 DefaultAction::Ignore | DefaultAction::Stop | DefaultAction::Continue => {}
             },
             _ if sig == SIGKILL => crate::task::do_exit_group(SIGKILL as i32),
-            handler => log::warn!("signal {sig}: handler {handler:#x} not delivered (no frames yet)"),
+            handler => log::debug!("signal {sig}: handler {handler:#x} not delivered (no frames yet)"),
         }
     }
 }

@@ -10,4 +10,8 @@ if [ ! -d "$src" ] || [ ! -f "$src/runner.sh" ]; then
 fi
 mkdir -p "$STAGING/testcases"
 cp -a "$src/." "$STAGING/testcases/"
+# TESTS="a b" (make ... TESTS=...) limits the boot to those testcases.
+if [ -n "${TESTS:-}" ]; then
+  echo "$TESTS" >"$STAGING/testcases/.selection"
+fi
 echo "apps/tests: $(find "$STAGING/testcases" -type f | wc -l) files in /testcases" >&2

@@ -315,6 +315,11 @@ pub fn sys_getdents64(fd: i32, buf: usize, len: usize) -> SysResult {
 pub fn sys_mkdirat(dirfd: i32, path: usize, mode: u32) -> SysResult {
     let p = read_path(path)?;
     let ctx = dir_context(dirfd, &p)?;
+    // Any existing node (also "/" and dangling symlinks) is EEXIST; the VFS
+    // would reject "/" as having no parent.
+    if ctx.resolve_no_follow(&p).is_ok() {
+        return Err(Errno::EEXIST);
+    }
     let umask = current_process().umask.load(core::sync::atomic::Ordering::Relaxed);
     ctx.create_dir(&p, crate::file::perm(mode & !umask & 0o7777)).sys()?;
     Ok(0)

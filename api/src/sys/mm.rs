@@ -40,6 +40,14 @@ fn mm_err(e: MmError) -> Errno {
     }
 }
 
+/// Linux's default overcommit heuristic: one request for more private
+/// writable memory than the machine has (no swap here) fails up front,
+/// so a huge brk or mmap fails like on Linux instead of reserving a range
+/// that could never be backed.
+fn may_commit(len: usize) -> bool {
+    len <= axconfig::plat::PHYS_MEMORY_SIZE
+}
+
 pub fn sys_brk(addr: usize) -> SysResult {
     let proc = current_process();
     let mut brk = proc.brk.lock();
@@ -51,6 +59,9 @@ pub fn sys_brk(addr: usize) -> SysResult {
     let space = proc.aspace();
     let mut aspace = space.lock();
     if new_top > old_top {
+        if !may_commit(new_top - old_top) {
+            return Ok(brk.end as isize);
+        }
         let anon = Mapping { source: Source::Anonymous, shared: false };
         if aspace.map(old_top, new_top - old_top, Prot::READ | Prot::WRITE, anon).is_err() {
             return Ok(brk.end as isize);
@@ -76,6 +87,10 @@ pub fn sys_mmap(addr: usize, len: usize, prot: u32, flags: u32, fd: i32, off: i6
     }
     let prot = prot_of(prot)?;
     let shared = map_type != uapi::MAP_PRIVATE;
+    let accounted = !shared && prot.contains(Prot::WRITE) && flags & uapi::MAP_NORESERVE == 0;
+    if accounted && !may_commit(len) {
+        return Err(Errno::ENOMEM);
+    }
     let fixed = flags & (uapi::MAP_FIXED | uapi::MAP_FIXED_NOREPLACE) != 0;
     if fixed && addr % PAGE_SIZE != 0 {
         return Err(Errno::EINVAL);

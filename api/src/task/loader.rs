@@ -80,10 +80,12 @@ fn map_segments(aspace: &mut AddrSpace, file: &Arc<FilePages>, info: &ElfInfo, b
             aspace.map(file_end, end - file_end, prot, anon).map_err(|_| Errno::ENOMEM)?;
         }
         // The file page that holds the end of .data also holds the start of
-        // .bss: clear the bytes past filesz (Linux's padzero).
+        // .bss: clear it from filesz to the end of the page, as Linux's
+        // padzero does. ld.so's early malloc hands out the rest of that page
+        // past its .bss as calloc'ed (zero) memory.
         let zero_from = vstart + seg.filesz;
         if seg.memsz > seg.filesz && zero_from % PAGE_SIZE != 0 {
-            let len = (PAGE_SIZE - zero_from % PAGE_SIZE).min(seg.memsz - seg.filesz);
+            let len = PAGE_SIZE - zero_from % PAGE_SIZE;
             let zeros = alloc::vec![0u8; len];
             // Read-only segments are written through the kernel mapping.
             aspace.protect(start, file_end - start, prot | Prot::WRITE).map_err(|_| Errno::ENOMEM)?;
