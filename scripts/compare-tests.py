@@ -25,6 +25,9 @@ import sys
 BEGIN_RE = re.compile(r"==== BEGIN (\S+)\s*$")
 END_RE = re.compile(r"^(.*?)==== END (\S+) exit=(-?\d+)\s*$")
 ANSI_RE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+# A kernel log line ("[  8.77 0:606 api::syscall:154] ..."), printed on the
+# same serial console while a test runs: not part of the test's output.
+KLOG_RE = re.compile(r"^\[\s*\d+\.\d+ \d+:\d+ [\w:]+:\d+\] ")
 
 
 class Result:
@@ -61,6 +64,8 @@ def parse(path):
             continue
         if cur is None:
             continue  # boot noise
+        if KLOG_RE.match(line):
+            continue
         m = END_RE.match(line)
         if m and m.group(2) == cur.name:
             if m.group(1):

@@ -25,6 +25,11 @@ mod clone_flags {
     pub const CLONE_PARENT_SETTID: u64 = 0x100000;
     pub const CLONE_CHILD_CLEARTID: u64 = 0x200000;
     pub const CLONE_CHILD_SETTID: u64 = 0x1000000;
+    pub const CLONE_NEWNS: u64 = 0x20000;
+    pub const CLONE_NEWUSER: u64 = 0x1000_0000;
+    /// The CLONE_NEW* flags (mount, cgroup, uts, ipc, user, pid, net);
+    /// CLONE_NEWTIME (0x80) shares its bit with CSIGNAL in clone(2).
+    pub const CLONE_NEW_ANY: u64 = 0x20000 | 0x0200_0000 | 0x0400_0000 | 0x0800_0000 | 0x1000_0000 | 0x2000_0000 | 0x4000_0000;
 }
 use clone_flags::*;
 
@@ -37,14 +42,29 @@ fn set_tls(uctx: &mut UserContext, tls: usize) {
     }
 }
 
+/// The flag combinations copy_process rejects, in its order.
+fn check_clone_flags(flags: u64) -> SysResult<()> {
+    let has = |f: u64| flags & f != 0;
+    if has(CLONE_NEWNS | CLONE_NEWUSER) && has(CLONE_FS) {
+        return Err(Errno::EINVAL);
+    }
+    if has(CLONE_THREAD) && !has(CLONE_SIGHAND) {
+        return Err(Errno::EINVAL);
+    }
+    if has(CLONE_SIGHAND) && !has(CLONE_VM) {
+        return Err(Errno::EINVAL);
+    }
+    // Like a Linux built without namespace support (CONFIG_*_NS=n).
+    if has(CLONE_NEW_ANY) {
+        log::debug!("clone: namespaces are not supported -> EINVAL");
+        return Err(Errno::EINVAL);
+    }
+    Ok(())
+}
+
 /// clone(2) with the arguments already put in a common order.
 pub fn sys_clone(uctx: &UserContext, flags: u64, stack: usize, ptid: usize, ctid: usize, tls: usize) -> SysResult {
-    if flags & CLONE_SIGHAND != 0 && flags & CLONE_VM == 0 {
-        return Err(Errno::EINVAL);
-    }
-    if flags & CLONE_THREAD != 0 && flags & CLONE_SIGHAND == 0 {
-        return Err(Errno::EINVAL);
-    }
+    check_clone_flags(flags)?;
     let parent_thread = current_thread();
     let parent = parent_thread.process.clone();
 

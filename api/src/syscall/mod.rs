@@ -93,6 +93,8 @@ fn dispatch(uctx: &mut UserContext, sysno: usize, a: [usize; 6]) -> SysResult {
         nr::__NR_rt_sigprocmask => task::sys_rt_sigprocmask(i(a[0]), a[1], a[2], a[3]),
         nr::__NR_getuid | nr::__NR_geteuid | nr::__NR_getgid | nr::__NR_getegid => Ok(0),
         nr::__NR_setuid | nr::__NR_setgid | nr::__NR_setreuid | nr::__NR_setregid => Ok(0),
+        nr::__NR_getresuid | nr::__NR_getresgid => misc::sys_getresid(a[0], a[1], a[2]),
+        nr::__NR_getgroups => misc::sys_getgroups(i(a[0]), a[1]),
         nr::__NR_futex => futex::sys_futex(a[0], u(a[1]), u(a[2]), a[3], a[4], u(a[5])),
         nr::__NR_set_robust_list => Ok(0),
         nr::__NR_rseq => Err(Errno::ENOSYS),
