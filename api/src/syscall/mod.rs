@@ -15,9 +15,10 @@ const AT_FDCWD: usize = fs::AT_FDCWD as usize;
 pub fn handle(uctx: &mut UserContext) {
     let sysno = uctx.sysno();
     let a = [uctx.arg0(), uctx.arg1(), uctx.arg2(), uctx.arg3(), uctx.arg4(), uctx.arg5()];
+    let trace = if crate::strace::enabled() { crate::strace::enter(sysno, &a) } else { None };
     let result = dispatch(uctx, sysno, a);
-    if crate::strace::enabled() {
-        crate::strace::log(sysno, &a, &result);
+    if let Some(call) = trace {
+        call.exit(&result);
     }
     // execve replaced the whole context: its "return value" is the new
     // program's first argument register, which must stay as set.
@@ -153,7 +154,7 @@ fn legacy_x86(uctx: &mut UserContext, sysno: usize, a: [usize; 6]) -> SysResult 
 fn unimplemented(sysno: usize) -> SysResult {
     static SEEN: spin::Mutex<alloc::collections::BTreeSet<usize>> = spin::Mutex::new(alloc::collections::BTreeSet::new());
     if SEEN.lock().insert(sysno) {
-        log::warn!("unimplemented syscall {sysno} ({}): ENOSYS", crate::strace::name(sysno));
+        log::warn!("unimplemented syscall {sysno} ({}): ENOSYS", crate::strace::name(sysno).unwrap_or("?"));
     }
     Err(Errno::ENOSYS)
 }

@@ -55,6 +55,9 @@ fn become_zombie(proc: &Arc<Process>) {
         }
     }
 
+    if crate::strace::enabled() {
+        crate::strace::process_exit(proc.pid, proc.exit_status.load(Ordering::Acquire));
+    }
     proc.zombie.store(true, Ordering::Release);
     proc.release_vfork_parent();
     if proc.pid == 1 {

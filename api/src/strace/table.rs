@@ -1,0 +1,214 @@
+//! How each syscall is shown: its arguments' kinds and its result's form,
+//! by name (the names come from the per-arch number tables, so one table
+//! serves every architecture). A call missing here is shown with six raw
+//! arguments.
+
+use super::args::Arg::{self, *};
+use super::args::{fcntl_argc, futex_argc, mremap_argc, open_argc, openat_argc};
+use super::flags as f;
+
+/// How a result is shown.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Ret {
+    /// Signed decimal.
+    Int,
+    /// Hex (addresses: brk, mmap).
+    Hex,
+    /// `022` (umask).
+    Octal,
+    /// `0`: execve's success, whatever register the new program starts with.
+    Exec,
+    /// `?`: the call does not return (exit); the line is printed before it.
+    NoReturn,
+    /// fcntl's F_GETFD/F_GETFL results with their flags spelled out.
+    Fcntl,
+}
+
+pub struct Spec {
+    pub name: &'static str,
+    pub args: &'static [Arg],
+    pub ret: Ret,
+    /// The number of arguments shown, when it depends on their values.
+    pub argc: Option<fn(&[usize; 6]) -> usize>,
+}
+
+impl Spec {
+    const fn ret(self, ret: Ret) -> Self {
+        Self { ret, ..self }
+    }
+
+    const fn argc(self, argc: fn(&[usize; 6]) -> usize) -> Self {
+        Self {
+            argc: Some(argc),
+            ..self
+        }
+    }
+
+    /// How many arguments this call shows.
+    pub fn count(&self, a: &[usize; 6]) -> usize {
+        self.argc
+            .map_or(self.args.len(), |f| f(a))
+            .min(self.args.len())
+    }
+}
+
+const fn s(name: &'static str, args: &'static [Arg]) -> Spec {
+    Spec {
+        name,
+        args,
+        ret: Ret::Int,
+        argc: None,
+    }
+}
+
+const OPEN: Arg = Flags(&f::OPEN);
+const AT: Arg = Flags(&f::AT);
+
+static SPECS: &[Spec] = &[
+    // files: data
+    s("read", &[Fd, OutBuf, Ulong]),
+    s("write", &[Fd, InBuf(2), Ulong]),
+    s("pread64", &[Fd, OutBuf, Ulong, Long]),
+    s("pwrite64", &[Fd, InBuf(2), Ulong, Long]),
+    s("readv", &[Fd, OutIov(2), Int]),
+    s("writev", &[Fd, InIov(2), Int]),
+    s("lseek", &[Fd, Long, Enum(&f::SEEK)]),
+    s("getdents64", &[Fd, OutDirents, Ulong]),
+    s("ioctl", &[Fd, Enum(&f::IOCTL), Ptr]),
+    s("fcntl", &[Fd, Enum(&f::FCNTL), FcntlArg])
+        .argc(fcntl_argc)
+        .ret(Ret::Fcntl),
+    s("ftruncate", &[Fd, Long]),
+    s("truncate", &[Path, Long]),
+    s("fsync", &[Fd]),
+    s("fdatasync", &[Fd]),
+    // files: descriptors
+    s("openat", &[DirFd, Path, OPEN, Mode]).argc(openat_argc),
+    s("open", &[Path, OPEN, Mode]).argc(open_argc),
+    s("creat", &[Path, Mode]),
+    s("close", &[Fd]),
+    s("close_range", &[Uint, Uint, Flags(&f::CLOSE_RANGE)]),
+    s("dup", &[Fd]),
+    s("dup2", &[Fd, Fd]),
+    s("dup3", &[Fd, Fd, Flags(&f::FD_OPEN)]),
+    s("pipe", &[OutFds]),
+    s("pipe2", &[OutFds, Flags(&f::FD_OPEN)]),
+    // files: names and metadata
+    s("fstat", &[Fd, OutStat]),
+    s("stat", &[Path, OutStat]),
+    s("lstat", &[Path, OutStat]),
+    s("newfstatat", &[DirFd, Path, OutStat, AT]),
+    s(
+        "statx",
+        &[
+            DirFd,
+            Path,
+            Flags(&f::AT_STATX),
+            Flags(&f::STATX_MASK),
+            OutStatx,
+        ],
+    ),
+    s("faccessat", &[DirFd, Path, Flags(&f::ACCESS)]),
+    s(
+        "faccessat2",
+        &[DirFd, Path, Flags(&f::ACCESS), Flags(&f::AT_ACCESS)],
+    ),
+    s("access", &[Path, Flags(&f::ACCESS)]),
+    s("mkdirat", &[DirFd, Path, Mode]),
+    s("mkdir", &[Path, Mode]),
+    s("unlinkat", &[DirFd, Path, AT]),
+    s("unlink", &[Path]),
+    s("rmdir", &[Path]),
+    s("renameat2", &[DirFd, Path, DirFd, Path, Flags(&f::RENAME)]),
+    s("renameat", &[DirFd, Path, DirFd, Path]),
+    s("rename", &[Path, Path]),
+    s("linkat", &[DirFd, Path, DirFd, Path, AT]),
+    s("link", &[Path, Path]),
+    s("symlinkat", &[Path, DirFd, Path]),
+    s("symlink", &[Path, Path]),
+    s("readlinkat", &[DirFd, Path, OutPath, Ulong]),
+    s("readlink", &[Path, OutPath, Ulong]),
+    s("fchmodat", &[DirFd, Path, Mode]),
+    s("chmod", &[Path, Mode]),
+    s("fchmod", &[Fd, Mode]),
+    s("getcwd", &[OutPath, Ulong]),
+    s("chdir", &[Path]),
+    s("fchdir", &[Fd]),
+    s("umask", &[Mode]).ret(Ret::Octal),
+    // memory
+    s("brk", &[Ptr]).ret(Ret::Hex),
+    s(
+        "mmap",
+        &[Ptr, Ulong, Flags(&f::PROT), Flags(&f::MAP), Fd, Hex],
+    )
+    .ret(Ret::Hex),
+    s("munmap", &[Ptr, Ulong]),
+    s("mprotect", &[Ptr, Ulong, Flags(&f::PROT)]),
+    s("mremap", &[Ptr, Ulong, Ulong, Flags(&f::MREMAP), Ptr])
+        .argc(mremap_argc)
+        .ret(Ret::Hex),
+    s("madvise", &[Ptr, Ulong, Enum(&f::MADV)]),
+    // processes
+    s("clone", &[Clone]),
+    s("clone3", &[CloneArgs, Ulong]),
+    s("fork", &[]),
+    s("vfork", &[]),
+    s("execve", &[Path, Argv, Envp]).ret(Ret::Exec),
+    s("exit", &[Int]).ret(Ret::NoReturn),
+    s("exit_group", &[Int]).ret(Ret::NoReturn),
+    s("wait4", &[Int, OutWaitStatus, Flags(&f::WAIT), Ptr]),
+    s("getpid", &[]),
+    s("getppid", &[]),
+    s("gettid", &[]),
+    s("getuid", &[]),
+    s("geteuid", &[]),
+    s("getgid", &[]),
+    s("getegid", &[]),
+    s("setuid", &[Int]),
+    s("setgid", &[Int]),
+    s("setreuid", &[Int, Int]),
+    s("setregid", &[Int, Int]),
+    s("getpgid", &[Int]),
+    s("setpgid", &[Int, Int]),
+    s("getpgrp", &[]),
+    s("getsid", &[Int]),
+    s("setsid", &[]),
+    s("set_tid_address", &[Ptr]),
+    s("set_robust_list", &[Ptr, Ulong]),
+    s("rseq", &[Ptr, Hex, Int, Hex]),
+    s("arch_prctl", &[Enum(&super::arch::ARCH_PRCTL), Ptr]),
+    s("prlimit64", &[Int, Enum(&f::RLIMIT), Rlimit, OutRlimit]),
+    s("getrlimit", &[Enum(&f::RLIMIT), OutRlimit]),
+    s("setrlimit", &[Enum(&f::RLIMIT), Rlimit]),
+    s("sched_yield", &[]),
+    // signals
+    s("kill", &[Int, Signal]),
+    s("tkill", &[Int, Signal]),
+    s("tgkill", &[Int, Int, Signal]),
+    s("rt_sigaction", &[Signal, Sigaction, OutSigaction, Ulong]),
+    s(
+        "rt_sigprocmask",
+        &[Enum(&f::SIG_HOW), Sigset, OutSigset, Ulong],
+    ),
+    s("rt_sigpending", &[OutSigset, Ulong]),
+    s("rt_sigsuspend", &[Sigset, Ulong]),
+    // time, futex, misc
+    s("clock_gettime", &[Enum(&f::CLOCK), OutTimespec]),
+    s("clock_getres", &[Enum(&f::CLOCK), OutTimespec]),
+    s(
+        "clock_nanosleep",
+        &[Enum(&f::CLOCK), Flags(&f::TIMER), Timespec, Ptr],
+    ),
+    s("nanosleep", &[Timespec, Ptr]),
+    s("gettimeofday", &[OutTimeval, Ptr]),
+    s("futex", &[Ptr, FutexOp, Uint, FutexArg3, Ptr, FutexVal3]).argc(futex_argc),
+    s("getrandom", &[OutHex, Ulong, Flags(&f::GRND)]),
+    s("uname", &[OutUtsname]),
+    s("sysinfo", &[Ptr]),
+    s("sethostname", &[Str, Ulong]),
+];
+
+/// The spec of the syscall called `name`.
+pub fn find(name: &str) -> Option<&'static Spec> {
+    SPECS.iter().find(|s| s.name == name)
+}
