@@ -100,10 +100,10 @@ impl Pending {
         line.push('(');
         self.args(&mut line, result);
         line.push(')');
-        while line.len() < RESULT_COLUMN {
+        while line.len() < RESULT_COLUMN - 1 {
             line.push(' ');
         }
-        line.push_str("= ");
+        line.push_str(" = ");
         match result {
             None => line.push('?'),
             Some(r) => self.result(&mut line, r),

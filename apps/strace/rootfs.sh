@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Image hook of apps/strace: the one program a STRACE=1 kernel runs and traces.
+# Env from scripts/mkimage.sh: STAGING, ARCH, ROOT, and the helper copy_elf.
+# Env from the user (normally scripts/strace-diff):
+#   STRACE_BIN   host path of the program (an ELF of ARCH, with its libraries, or a script)
+#   STRACE_ARGS  its arguments, as shell words (`printf '%q '` quoting), baked into the image
+# The program goes to /strace-diff/<name>; /init runs it from /strace-diff/cwd.
+set -euo pipefail
+
+if [ -z "${STRACE_BIN:-}" ]; then
+  echo "apps/strace: STRACE_BIN is not set; usage:" >&2
+  echo "  make A=apps/strace STRACE=1 STRACE_BIN=/path/to/prog STRACE_ARGS='arg ...' run" >&2
+  echo "  (or scripts/strace-diff ARCH PROG [ARGS...], which also runs it under Linux's strace)" >&2
+  exit 1
+fi
+[ -f "$STRACE_BIN" ] || { echo "apps/strace: $STRACE_BIN not found" >&2; exit 1; }
+
+name=$(basename "$STRACE_BIN")
+mkdir -p "$STAGING/strace-diff"
+if head -c 4 "$STRACE_BIN" | grep -q 'ELF'; then
+  copy_elf "$STRACE_BIN" "/strace-diff/$name"
+else
+  install -m 0755 "$STRACE_BIN" "$STAGING/strace-diff/$name"
+fi
+printf '%s %s\n' "/strace-diff/$name" "${STRACE_ARGS:-}" > "$STAGING/strace-diff/cmd"
+echo "apps/strace: /strace-diff/$name ${STRACE_ARGS:-}" >&2
