@@ -16,7 +16,7 @@ fi
 [ -f "$STRACE_BIN" ] || { echo "apps/strace: $STRACE_BIN not found" >&2; exit 1; }
 
 name=$(basename "$STRACE_BIN")
-mkdir -p "$STAGING/strace-diff"
+mkdir -p "$STAGING/strace-diff/cwd"
 if head -c 4 "$STRACE_BIN" | grep -q 'ELF'; then
   copy_elf "$STRACE_BIN" "/strace-diff/$name"
 else

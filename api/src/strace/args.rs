@@ -8,6 +8,7 @@ use core::fmt::Write;
 
 use linux_raw_sys::general as uapi;
 
+use super::calls;
 use super::flags::{self, Enum, Flags};
 use super::structs;
 use super::text::{self, ptr};
@@ -55,6 +56,7 @@ pub enum Arg {
     OutIov(usize),
     Timespec,
     OutTimespec,
+    Timeval,
     OutTimeval,
     Rlimit,
     OutRlimit,
@@ -73,8 +75,18 @@ pub enum Arg {
     OutDirents,
     Argv,
     Envp,
+    /// poll's array of `struct pollfd`; their count is argument n.
+    PollFds(usize),
+    /// select's fd sets; their size in bits is argument n.
+    FdSet(usize),
+    /// pselect6's `{sigmask=[], sigsetsize=8}`.
+    PselectSigmask,
     /// fcntl's third argument, typed by the command.
     FcntlArg,
+    /// prctl's second argument, typed by the option (read or written).
+    PrctlArg,
+    /// prctl's further arguments.
+    PrctlRest,
     /// futex's operation, its fourth (timeout or val2) and sixth (val3).
     FutexOp,
     FutexArg3,
@@ -95,34 +107,35 @@ pub struct Ctx<'a> {
 use Arg::*;
 
 impl Arg {
-    /// Whether this argument is shown after the call.
-    pub fn at_exit(self) -> bool {
-        matches!(
-            self,
-            OutBuf
-                | OutHex
-                | OutPath
-                | OutIov(_)
-                | OutTimespec
-                | OutTimeval
-                | OutRlimit
-                | OutSigset
-                | OutSigaction
-                | OutStat
-                | OutStatx
-                | OutUtsname
-                | OutFds
-                | OutWaitStatus
-                | OutDirents
-                | Clone
-                | CloneArgs
-        )
+    /// Whether this argument is shown after the call (`a`: the arguments).
+    pub fn at_exit(self, a: &[usize; 6]) -> bool {
+        (matches!(self, PrctlArg) && calls::prctl_arg_out(a))
+            || matches!(
+                self,
+                OutBuf
+                    | OutHex
+                    | OutPath
+                    | OutIov(_)
+                    | OutTimespec
+                    | OutTimeval
+                    | OutRlimit
+                    | OutSigset
+                    | OutSigaction
+                    | OutStat
+                    | OutStatx
+                    | OutUtsname
+                    | OutFds
+                    | OutWaitStatus
+                    | OutDirents
+                    | Clone
+                    | CloneArgs
+            )
     }
 
     /// Appends argument `i` of the call in `c`.
     pub fn fmt(self, out: &mut String, i: usize, c: &Ctx) {
         let v = c.a[i];
-        if self.at_exit() && c.ret.is_none() && !matches!(self, Clone | CloneArgs) {
+        if self.at_exit(c.a) && c.ret.is_none() && !matches!(self, Clone | CloneArgs) {
             return ptr(out, v);
         }
         let ret = c.ret.unwrap_or(0).max(0) as usize;
@@ -148,7 +161,7 @@ impl Arg {
             InIov(n) => structs::iovecs(out, v, c.a[n], None),
             OutIov(n) => structs::iovecs(out, v, c.a[n], Some(ret)),
             Timespec | OutTimespec => structs::timespec(out, v),
-            OutTimeval => structs::timeval(out, v),
+            Timeval | OutTimeval => structs::timeval(out, v),
             Rlimit | OutRlimit => structs::rlimit(out, v),
             Sigset | OutSigset => structs::sigset(out, v),
             Sigaction | OutSigaction => structs::sigaction(out, v),
@@ -161,152 +174,25 @@ impl Arg {
             OutDirents => structs::dirents(out, v, ret),
             Argv => structs::argv(out, v),
             Envp => structs::envp(out, v),
-            FcntlArg => fcntl_arg(out, c.a[1] as u32, v),
+            PollFds(n) => calls::pollfds_in(out, v, c.a[n]),
+            FdSet(n) => calls::fd_set_in(out, v, c.a[n]),
+            PselectSigmask => calls::pselect_sigmask(out, v),
+            FcntlArg => calls::fcntl_arg(out, c.a[1] as u32, v),
+            PrctlArg => calls::prctl_arg(out, c.a),
+            PrctlRest => calls::prctl_rest(out, c.a, v),
             FutexOp => flags::futex_op(out, v as u32),
-            FutexArg3 if futex_waits(c.a) => structs::timespec(out, v),
+            FutexArg3 if calls::futex_waits(c.a) => structs::timespec(out, v),
             FutexArg3 => num(out, v as u32),
-            FutexVal3 if v as u32 == uapi::FUTEX_BITSET_MATCH_ANY => {
-                out.push_str("FUTEX_BITSET_MATCH_ANY")
-            }
-            FutexVal3 => {
-                let _ = write!(out, "{:#x}", v as u32);
-            }
-            Clone => clone(out, c),
+            FutexVal3 => calls::futex_val3(out, v),
+            Clone => calls::clone(out, c),
             CloneArgs => {
                 structs::clone_args(out, v);
-                clone3_result(out, v, c.ret);
+                calls::clone3_result(out, v, c.ret);
             }
         }
     }
 }
 
-fn num(out: &mut String, v: impl core::fmt::Display) {
+pub fn num(out: &mut String, v: impl core::fmt::Display) {
     let _ = write!(out, "{v}");
-}
-
-fn fcntl_arg(out: &mut String, cmd: u32, v: usize) {
-    match cmd {
-        uapi::F_SETFD => flags::FD.fmt(out, v as u32 as u64),
-        uapi::F_SETFL => flags::OPEN.fmt(out, v as u32 as u64),
-        uapi::F_GETLK
-        | uapi::F_SETLK
-        | uapi::F_SETLKW
-        | uapi::F_OFD_GETLK
-        | uapi::F_OFD_SETLK
-        | uapi::F_OFD_SETLKW
-        | uapi::F_GETOWN_EX
-        | uapi::F_SETOWN_EX => ptr(out, v),
-        _ => num(out, v as u32),
-    }
-}
-
-/// fcntl commands that take no third argument.
-pub fn fcntl_argc(a: &[usize; 6]) -> usize {
-    match a[1] as u32 {
-        uapi::F_GETFD
-        | uapi::F_GETFL
-        | uapi::F_GETOWN
-        | uapi::F_GETSIG
-        | uapi::F_GETLEASE
-        | uapi::F_GETPIPE_SZ
-        | uapi::F_GET_SEALS => 2,
-        _ => 3,
-    }
-}
-
-fn futex_cmd(a: &[usize; 6]) -> u32 {
-    a[1] as u32 & !(uapi::FUTEX_PRIVATE_FLAG | uapi::FUTEX_CLOCK_REALTIME)
-}
-
-/// Whether the futex operation's fourth argument is a timeout.
-fn futex_waits(a: &[usize; 6]) -> bool {
-    matches!(
-        futex_cmd(a),
-        uapi::FUTEX_WAIT
-            | uapi::FUTEX_LOCK_PI
-            | uapi::FUTEX_WAIT_BITSET
-            | uapi::FUTEX_WAIT_REQUEUE_PI
-    )
-}
-
-/// How many arguments strace shows for a futex operation.
-pub fn futex_argc(a: &[usize; 6]) -> usize {
-    match futex_cmd(a) {
-        uapi::FUTEX_UNLOCK_PI | uapi::FUTEX_TRYLOCK_PI => 2,
-        uapi::FUTEX_WAKE | uapi::FUTEX_FD => 3,
-        uapi::FUTEX_WAIT | uapi::FUTEX_LOCK_PI => 4,
-        uapi::FUTEX_REQUEUE | uapi::FUTEX_WAIT_REQUEUE_PI => 5,
-        _ => 6,
-    }
-}
-
-/// open and openat show the mode only when the flags create a file.
-fn creates(flags: usize) -> bool {
-    let f = flags as u32;
-    f & uapi::O_CREAT != 0 || f & uapi::__O_TMPFILE != 0
-}
-
-pub fn openat_argc(a: &[usize; 6]) -> usize {
-    if creates(a[2]) { 4 } else { 3 }
-}
-
-pub fn open_argc(a: &[usize; 6]) -> usize {
-    if creates(a[1]) { 3 } else { 2 }
-}
-
-/// mremap shows the new address only with MREMAP_FIXED.
-pub fn mremap_argc(a: &[usize; 6]) -> usize {
-    if a[3] as u32 & uapi::MREMAP_FIXED != 0 {
-        5
-    } else {
-        4
-    }
-}
-
-/// clone(2) as strace names its fields:
-/// `child_stack=NULL, flags=CLONE_CHILD_SETTID|SIGCHLD, child_tidptr=0x...`.
-fn clone(out: &mut String, c: &Ctx) {
-    use super::arch::{CLONE_CTID, CLONE_FLAGS, CLONE_PTID, CLONE_STACK, CLONE_TLS};
-    let a = c.a;
-    let fl = a[CLONE_FLAGS] as u64;
-    out.push_str("child_stack=");
-    ptr(out, a[CLONE_STACK]);
-    out.push_str(", flags=");
-    structs::clone_flags(out, fl & !0xff, fl & 0xff);
-    let has = |f: u32| fl & f as u64 != 0;
-    if has(uapi::CLONE_PARENT_SETTID) {
-        out.push_str(", parent_tid=");
-        parent_tid(out, a[CLONE_PTID], c.ret);
-    }
-    if has(uapi::CLONE_SETTLS) {
-        out.push_str(", tls=");
-        ptr(out, a[CLONE_TLS]);
-    }
-    if has(uapi::CLONE_CHILD_SETTID | uapi::CLONE_CHILD_CLEARTID) {
-        out.push_str(", child_tidptr=");
-        ptr(out, a[CLONE_CTID]);
-    }
-}
-
-/// `[1234]` once the call stored the child's tid, else the address.
-fn parent_tid(out: &mut String, addr: usize, ret: Option<isize>) {
-    match ret.and_then(|_| crate::uaccess::read_val::<i32>(addr).ok()) {
-        Some(tid) => {
-            let _ = write!(out, "[{tid}]");
-        }
-        None => ptr(out, addr),
-    }
-}
-
-/// clone3's ` => {parent_tid=[1234]}` after a successful call.
-fn clone3_result(out: &mut String, args: usize, ret: Option<isize>) {
-    let Some(_) = ret else { return };
-    let Ok([flags, _, _, ptid]) = crate::uaccess::read_val::<[u64; 4]>(args) else {
-        return;
-    };
-    if flags & uapi::CLONE_PARENT_SETTID as u64 != 0 {
-        out.push_str(" => {parent_tid=");
-        parent_tid(out, ptid as usize, ret);
-        out.push('}');
-    }
 }

@@ -504,6 +504,27 @@ pub fn signal(out: &mut String, sig: u64, prefix: bool) -> bool {
     true
 }
 
+// ---- poll ---------------------------------------------------------------
+
+pub static POLL: Flags = flags(
+    named![
+        g::POLLIN,
+        g::POLLPRI,
+        g::POLLOUT,
+        g::POLLERR,
+        g::POLLHUP,
+        g::POLLNVAL,
+        g::POLLRDNORM,
+        g::POLLRDBAND,
+        g::POLLWRNORM,
+        g::POLLWRBAND,
+        g::POLLMSG,
+        g::POLLREMOVE,
+        g::POLLRDHUP,
+    ],
+    "POLL???",
+);
+
 // ---- time, futex --------------------------------------------------------
 
 pub static CLOCK: Enum = Enum {

@@ -16,6 +16,7 @@
 
 mod arch;
 mod args;
+mod calls;
 mod errno;
 mod flags;
 mod structs;
@@ -62,7 +63,7 @@ pub fn enter(sysno: usize, a: &[usize; 6]) -> Option<Pending> {
         (0..s.count(a))
             .map(|i| {
                 let arg = s.args[i];
-                (!arg.at_exit()).then(|| {
+                (!arg.at_exit(a)).then(|| {
                     let mut t = String::new();
                     arg.fmt(&mut t, i, &ctx);
                     t
@@ -160,26 +161,14 @@ impl Pending {
             Ret::Hex => text::hex(out, v as u64),
             Ret::Octal => text::octal(out, v as u64),
             Ret::Exec => out.push('0'),
-            Ret::Fcntl => fcntl_result(out, self.a[1] as u32, v),
+            Ret::Fcntl => calls::fcntl_result(out, self.a[1] as u32, v),
+            Ret::Prctl => calls::prctl_result(out, &self.a, v),
+            Ret::Poll => calls::poll_result(out, &self.a, v, None),
+            Ret::Ppoll => calls::poll_result(out, &self.a, v, Some(2)),
+            Ret::Select => calls::select_result(out, &self.a, v, false),
+            Ret::Pselect => calls::select_result(out, &self.a, v, true),
         }
     }
-}
-
-/// `0x1 (flags FD_CLOEXEC)`, `0x8002 (flags O_RDWR|O_LARGEFILE)`.
-fn fcntl_result(out: &mut String, cmd: u32, v: isize) {
-    use linux_raw_sys::general::{F_GETFD, F_GETFL};
-    let set = match cmd {
-        F_GETFD if v != 0 => &flags::FD,
-        F_GETFL => &flags::OPEN,
-        _ => {
-            let _ = write!(out, "{v}");
-            return;
-        }
-    };
-    text::hex(out, v as u64);
-    out.push_str(" (flags ");
-    set.fmt(out, v as u64);
-    out.push(')');
 }
 
 /// `[pid   123] `, as `strace -f` marks each line.

@@ -4,7 +4,7 @@
 //! arguments.
 
 use super::args::Arg::{self, *};
-use super::args::{fcntl_argc, futex_argc, mremap_argc, open_argc, openat_argc};
+use super::calls::{self, fcntl_argc, futex_argc, mremap_argc, open_argc, openat_argc, prctl_argc};
 use super::flags as f;
 
 /// How a result is shown.
@@ -22,6 +22,14 @@ pub enum Ret {
     NoReturn,
     /// fcntl's F_GETFD/F_GETFL results with their flags spelled out.
     Fcntl,
+    /// PR_GET_DUMPABLE's `1 (SUID_DUMP_USER)`.
+    Prctl,
+    /// The ready fds after the count (`0 (Timeout)`), and for ppoll and
+    /// pselect6 the time left.
+    Poll,
+    Ppoll,
+    Select,
+    Pselect,
 }
 
 pub struct Spec {
@@ -181,6 +189,18 @@ static SPECS: &[Spec] = &[
     s("getrlimit", &[Enum(&f::RLIMIT), OutRlimit]),
     s("setrlimit", &[Enum(&f::RLIMIT), Rlimit]),
     s("sched_yield", &[]),
+    s(
+        "prctl",
+        &[
+            Enum(&calls::PRCTL),
+            PrctlArg,
+            PrctlRest,
+            PrctlRest,
+            PrctlRest,
+        ],
+    )
+    .argc(prctl_argc)
+    .ret(Ret::Prctl),
     // signals
     s("kill", &[Int, Signal]),
     s("tkill", &[Int, Signal]),
@@ -192,6 +212,15 @@ static SPECS: &[Spec] = &[
     ),
     s("rt_sigpending", &[OutSigset, Ulong]),
     s("rt_sigsuspend", &[Sigset, Ulong]),
+    // readiness
+    s("poll", &[PollFds(1), Uint, Int]).ret(Ret::Poll),
+    s("ppoll", &[PollFds(1), Uint, Timespec, Sigset, Ulong]).ret(Ret::Ppoll),
+    s("select", &[Int, FdSet(0), FdSet(0), FdSet(0), Timeval]).ret(Ret::Select),
+    s(
+        "pselect6",
+        &[Int, FdSet(0), FdSet(0), FdSet(0), Timespec, PselectSigmask],
+    )
+    .ret(Ret::Pselect),
     // time, futex, misc
     s("clock_gettime", &[Enum(&f::CLOCK), OutTimespec]),
     s("clock_getres", &[Enum(&f::CLOCK), OutTimespec]),

@@ -116,9 +116,9 @@ pub fn string(out: &mut String, addr: usize) {
     cstr(out, addr, MAX_STRLEN);
 }
 
-/// A path argument, shown whole.
+/// A path argument, shown whole (as strace, up to PATH_MAX - 1 bytes).
 pub fn path(out: &mut String, addr: usize) {
-    cstr(out, addr, PATH_MAX);
+    cstr(out, addr, PATH_MAX - 1);
 }
 
 /// A path the call wrote, `len` bytes long (readlink, getcwd): whole, up
