@@ -22,5 +22,6 @@ if head -c 4 "$STRACE_BIN" | grep -q 'ELF'; then
 else
   install -m 0755 "$STRACE_BIN" "$STAGING/strace-diff/$name"
 fi
-printf '%s %s\n' "/strace-diff/$name" "${STRACE_ARGS:-}" > "$STAGING/strace-diff/cmd"
+# Sourced by /init (no command substitution: no fork before the traced run).
+printf 'set -- %s %s\n' "/strace-diff/$name" "${STRACE_ARGS:-}" > "$STAGING/strace-diff/cmd"
 echo "apps/strace: /strace-diff/$name ${STRACE_ARGS:-}" >&2

@@ -10,7 +10,7 @@ use linux_raw_sys::general as uapi;
 
 use super::calls;
 use super::flags::{self, Enum, Flags};
-use super::structs;
+use super::structs::{self, IovData};
 use super::text::{self, ptr};
 
 /// One argument of a syscall.
@@ -60,10 +60,12 @@ pub enum Arg {
     OutTimeval,
     Rlimit,
     OutRlimit,
-    Sigset,
-    OutSigset,
+    /// A signal set; its size is argument n.
+    Sigset(usize),
+    OutSigset(usize),
     Sigaction,
     OutSigaction,
+    OutRusage,
     OutStat,
     OutStatx,
     OutUtsname,
@@ -119,8 +121,9 @@ impl Arg {
                     | OutTimespec
                     | OutTimeval
                     | OutRlimit
-                    | OutSigset
+                    | OutSigset(_)
                     | OutSigaction
+                    | OutRusage
                     | OutStat
                     | OutStatx
                     | OutUtsname
@@ -135,7 +138,7 @@ impl Arg {
     /// Appends argument `i` of the call in `c`.
     pub fn fmt(self, out: &mut String, i: usize, c: &Ctx) {
         let v = c.a[i];
-        if self.at_exit(c.a) && c.ret.is_none() && !matches!(self, Clone | CloneArgs) {
+        if self.at_exit(c.a) && c.ret.is_none() && !matches!(self, Clone | CloneArgs | OutIov(_)) {
             return ptr(out, v);
         }
         let ret = c.ret.unwrap_or(0).max(0) as usize;
@@ -148,7 +151,7 @@ impl Arg {
             Ptr => ptr(out, v),
             DirFd if v as i32 == uapi::AT_FDCWD => out.push_str("AT_FDCWD"),
             DirFd => num(out, v as i32),
-            Mode => text::octal(out, v as u32 as u64),
+            Mode => text::octal(out, v as u16 as u64),
             Signal => structs::signal_or_number(out, v as u32 as u64),
             Str => text::string(out, v),
             Path => text::path(out, v),
@@ -158,13 +161,17 @@ impl Arg {
             OutBuf => text::buffer(out, v, ret, false),
             OutHex => text::buffer(out, v, ret, true),
             OutPath => text::path_out(out, v, ret),
-            InIov(n) => structs::iovecs(out, v, c.a[n], None),
-            OutIov(n) => structs::iovecs(out, v, c.a[n], Some(ret)),
+            InIov(n) => structs::iovecs(out, v, c.a[n] as u32 as usize, IovData::Each),
+            OutIov(n) => {
+                let data = c.ret.map_or(IovData::None, |_| IovData::Filled(ret));
+                structs::iovecs(out, v, c.a[n] as u32 as usize, data)
+            }
             Timespec | OutTimespec => structs::timespec(out, v),
             Timeval | OutTimeval => structs::timeval(out, v),
             Rlimit | OutRlimit => structs::rlimit(out, v),
-            Sigset | OutSigset => structs::sigset(out, v),
+            Sigset(n) | OutSigset(n) => structs::sigset(out, v, c.a[n]),
             Sigaction | OutSigaction => structs::sigaction(out, v),
+            OutRusage => structs::rusage(out, v),
             OutStat => structs::stat(out, v),
             OutStatx => structs::statx(out, v),
             OutUtsname => structs::utsname(out, v),

@@ -397,7 +397,7 @@ pub fn pselect_sigmask(out: &mut String, addr: usize) {
     match read_val::<[usize; 2]>(addr).ok().filter(|_| addr != 0) {
         Some([set, size]) => {
             out.push_str("{sigmask=");
-            structs::sigset(out, set);
+            structs::sigset(out, set, size);
             let _ = write!(out, ", sigsetsize={size}}}");
         }
         None => ptr(out, addr),

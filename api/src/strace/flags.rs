@@ -114,15 +114,15 @@ const OPEN_BITS: &[(u64, &str)] = named![
     g::O_NONBLOCK,
     g::O_SYNC,
     g::O_DSYNC,
-    g::FASYNC,
     g::O_DIRECT,
     g::O_LARGEFILE,
-    g::O_TMPFILE,
-    g::O_DIRECTORY,
     g::O_NOFOLLOW,
     g::O_NOATIME,
     g::O_CLOEXEC,
     g::O_PATH,
+    g::O_TMPFILE,
+    g::O_DIRECTORY,
+    g::FASYNC,
 ];
 
 /// open/openat/F_SETFL/F_GETFL: `O_RDWR|O_CREAT|O_CLOEXEC`.
@@ -323,7 +323,12 @@ pub static PROT: Flags = Flags {
 };
 
 static MAP_TYPE: Enum = Enum {
-    items: named![g::MAP_SHARED, g::MAP_PRIVATE, g::MAP_SHARED_VALIDATE],
+    items: &[
+        (0, "MAP_FILE"),
+        (g::MAP_SHARED as u64, "MAP_SHARED"),
+        (g::MAP_PRIVATE as u64, "MAP_PRIVATE"),
+        (g::MAP_SHARED_VALIDATE as u64, "MAP_SHARED_VALIDATE"),
+    ],
     unknown: "MAP_???",
 };
 
@@ -332,13 +337,13 @@ pub static MAP: Flags = Flags {
     bits: named![
         g::MAP_FIXED,
         g::MAP_ANONYMOUS,
+        g::MAP_NORESERVE,
+        g::MAP_POPULATE,
+        g::MAP_NONBLOCK,
         g::MAP_GROWSDOWN,
         g::MAP_DENYWRITE,
         g::MAP_EXECUTABLE,
         g::MAP_LOCKED,
-        g::MAP_NORESERVE,
-        g::MAP_POPULATE,
-        g::MAP_NONBLOCK,
         g::MAP_STACK,
         g::MAP_HUGETLB,
         g::MAP_SYNC,
@@ -348,6 +353,8 @@ pub static MAP: Flags = Flags {
     zero: "",
     unknown: "MAP_???",
 };
+
+pub static MS: Flags = flags(named![g::MS_ASYNC, g::MS_SYNC, g::MS_INVALIDATE], "MS_???");
 
 pub static MREMAP: Flags = flags(
     named![g::MREMAP_MAYMOVE, g::MREMAP_FIXED, g::MREMAP_DONTUNMAP],
@@ -420,11 +427,13 @@ pub static CLONE: Flags = flags(
 pub static WAIT: Flags = flags(
     named![
         g::WNOHANG,
-        g::WUNTRACED,
+        g::WEXITED,
+        g::WSTOPPED,
         g::WCONTINUED,
-        g::__WNOTHREAD,
+        g::WNOWAIT,
         g::__WCLONE,
-        g::__WALL
+        g::__WALL,
+        g::__WNOTHREAD,
     ],
     "W???",
 );
@@ -472,8 +481,8 @@ pub static SA: Flags = flags(
         g::SA_NODEFER,
         g::SA_RESETHAND,
         g::SA_SIGINFO,
-        g::SA_NOCLDWAIT,
         g::SA_NOCLDSTOP,
+        g::SA_NOCLDWAIT,
     ],
     "SA_???",
 );

@@ -143,12 +143,15 @@ impl Pending {
             Ok(v) => *v,
             Err(e) => {
                 let code = e.code();
+                // The kernel-internal restart codes never reach the program:
+                // strace shows them as `? ERESTARTSYS (...)`.
+                let minus = if code >= 512 { "?" } else { "-1" };
                 match errno::describe(code) {
                     Some((name, text)) => {
-                        let _ = write!(out, "-1 {name} ({text})");
+                        let _ = write!(out, "{minus} {name} ({text})");
                     }
                     None => {
-                        let _ = write!(out, "-1 (errno {code})");
+                        let _ = write!(out, "{minus} (errno {code})");
                     }
                 }
                 return;

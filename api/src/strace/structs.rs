@@ -63,23 +63,18 @@ pub fn statx(out: &mut String, addr: usize) {
         flags::STATX_ATTR.fmt(out, sx.stx_attributes);
         out.push_str(", stx_mode=");
         mode(out, sx.stx_mode as u32);
-        let kind = sx.stx_mode as u32 & uapi::S_IFMT;
-        if kind == uapi::S_IFCHR || kind == uapi::S_IFBLK {
-            let _ = write!(
-                out,
-                ", stx_rdev_major={}, stx_rdev_minor={}",
-                sx.stx_rdev_major, sx.stx_rdev_minor
-            );
-        } else {
-            let _ = write!(out, ", stx_size={}", sx.stx_size);
-        }
-        out.push_str(", ...}");
+        let _ = write!(out, ", stx_size={}, ...}}", sx.stx_size);
     });
 }
 
 pub fn timespec(out: &mut String, addr: usize) {
     show(out, addr, |out, ts: uapi::timespec| {
-        let _ = write!(out, "{{tv_sec={}, tv_nsec={}}}", ts.tv_sec, ts.tv_nsec);
+        // strace shows tv_nsec unsigned.
+        let _ = write!(
+            out,
+            "{{tv_sec={}, tv_nsec={}}}",
+            ts.tv_sec, ts.tv_nsec as u64
+        );
     });
 }
 
@@ -98,6 +93,17 @@ fn rlim(out: &mut String, v: u64) {
     } else {
         let _ = write!(out, "{v}");
     }
+}
+
+/// `{ru_utime={tv_sec=0, tv_usec=211}, ru_stime={tv_sec=0, tv_usec=0}, ...}`.
+pub fn rusage(out: &mut String, addr: usize) {
+    show(out, addr, |out, t: [i64; 4]| {
+        let _ = write!(
+            out,
+            "{{ru_utime={{tv_sec={}, tv_usec={}}}, ru_stime={{tv_sec={}, tv_usec={}}}, ...}}",
+            t[0], t[1], t[2], t[3]
+        );
+    });
 }
 
 pub fn rlimit(out: &mut String, addr: usize) {
@@ -149,8 +155,13 @@ pub fn sigset_value(out: &mut String, set: u64) {
     out.push(']');
 }
 
-pub fn sigset(out: &mut String, addr: usize) {
-    show(out, addr, sigset_value);
+/// A sigset of `size` bytes: decoded only at the kernel's size, as strace.
+pub fn sigset(out: &mut String, addr: usize, size: usize) {
+    if size == size_of::<u64>() {
+        show(out, addr, sigset_value);
+    } else {
+        ptr(out, addr);
+    }
 }
 
 /// `{sa_handler=SIG_IGN, sa_mask=[PIPE], sa_flags=SA_RESTORER|SA_RESTART, sa_restorer=0x409060}`.
@@ -219,18 +230,26 @@ pub fn signal_or_number(out: &mut String, sig: u64) {
     }
 }
 
-/// An iovec array of `cnt` entries. Data shown: for writes each buffer's
-/// start; for reads (`filled` = bytes the call returned) what landed in
-/// each buffer, in order.
-pub fn iovecs(out: &mut String, addr: usize, cnt: usize, mut filled: Option<usize>) {
+/// What an iovec array shows of its buffers.
+#[derive(Clone, Copy)]
+pub enum IovData {
+    /// The start of each (writev).
+    Each,
+    /// What the call filled in, this many bytes in order (readv).
+    Filled(usize),
+    /// Only their addresses (a failed readv).
+    None,
+}
+
+/// An iovec array of `cnt` entries: `[{iov_base="abc", iov_len=3}, ...]`,
+/// at most 32 of them, or the address if the first cannot be read.
+pub fn iovecs(out: &mut String, addr: usize, cnt: usize, mut data: IovData) {
+    const SIZE: usize = size_of::<uapi::iovec>();
     if cnt == 0 {
         out.push_str("[]");
         return;
     }
-    if addr == 0
-        || crate::uaccess::check_user_buffer(addr, cnt.saturating_mul(size_of::<uapi::iovec>()))
-            .is_err()
-    {
+    if addr == 0 || read_val::<uapi::iovec>(addr).is_err() {
         ptr(out, addr);
         return;
     }
@@ -239,24 +258,24 @@ pub fn iovecs(out: &mut String, addr: usize, cnt: usize, mut filled: Option<usiz
         if i > 0 {
             out.push_str(", ");
         }
-        if i >= MAX_STRLEN {
-            out.push_str("...");
-            break;
-        }
-        let Ok(iov) = read_val::<uapi::iovec>(addr + i * size_of::<uapi::iovec>()) else {
-            out.push_str("...");
-            break;
+        let iov = match read_val::<uapi::iovec>(addr + i * SIZE) {
+            Ok(iov) if i < MAX_STRLEN => iov,
+            _ => {
+                out.push_str("...");
+                break;
+            }
         };
         let (base, len) = (iov.iov_base as usize, iov.iov_len as usize);
         out.push_str("{iov_base=");
-        match filled.as_mut() {
+        match &mut data {
             _ if base == 0 => ptr(out, 0),
-            None => text::buffer(out, base, len, false),
-            Some(left) => {
+            IovData::Each => text::buffer(out, base, len, false),
+            IovData::Filled(left) => {
                 let n = len.min(*left);
                 *left -= n;
                 text::buffer(out, base, n, false);
             }
+            IovData::None => ptr(out, base),
         }
         let _ = write!(out, ", iov_len={len}}}");
     }
