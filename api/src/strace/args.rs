@@ -89,10 +89,9 @@ pub enum Arg {
     PrctlArg,
     /// prctl's further arguments.
     PrctlRest,
-    /// futex's operation, its fourth (timeout or val2) and sixth (val3).
+    /// futex's operation, and its arguments after `val`.
     FutexOp,
-    FutexArg3,
-    FutexVal3,
+    FutexRest,
     /// clone's whole argument list, as named fields.
     Clone,
     /// clone3's `struct clone_args`.
@@ -188,9 +187,7 @@ impl Arg {
             PrctlArg => calls::prctl_arg(out, c.a),
             PrctlRest => calls::prctl_rest(out, c.a, v),
             FutexOp => flags::futex_op(out, v as u32),
-            FutexArg3 if calls::futex_waits(c.a) => structs::timespec(out, v),
-            FutexArg3 => num(out, v as u32),
-            FutexVal3 => calls::futex_val3(out, v),
+            FutexRest => calls::futex_rest(out, c.a),
             Clone => calls::clone(out, c),
             CloneArgs => {
                 structs::clone_args(out, v);

@@ -54,34 +54,45 @@ fn futex_cmd(a: &[usize; 6]) -> u32 {
     a[1] as u32 & !(uapi::FUTEX_PRIVATE_FLAG | uapi::FUTEX_CLOCK_REALTIME)
 }
 
-/// Whether the futex operation's fourth argument is a timeout.
-pub fn futex_waits(a: &[usize; 6]) -> bool {
-    matches!(
-        futex_cmd(a),
-        uapi::FUTEX_WAIT
-            | uapi::FUTEX_LOCK_PI
-            | uapi::FUTEX_WAIT_BITSET
-            | uapi::FUTEX_WAIT_REQUEUE_PI
-    )
-}
-
-/// futex's sixth argument: `FUTEX_BITSET_MATCH_ANY` or hex.
-pub fn futex_val3(out: &mut String, v: usize) {
-    if v as u32 == uapi::FUTEX_BITSET_MATCH_ANY {
-        out.push_str("FUTEX_BITSET_MATCH_ANY");
-    } else {
-        text::hex(out, v as u32 as u64);
-    }
-}
-
-/// How many arguments strace shows for a futex operation.
+/// How many arguments strace shows for a futex operation: the address and
+/// the operation, then `val` for most, then `FutexRest` for some.
 pub fn futex_argc(a: &[usize; 6]) -> usize {
     match futex_cmd(a) {
         uapi::FUTEX_UNLOCK_PI | uapi::FUTEX_TRYLOCK_PI => 2,
         uapi::FUTEX_WAKE | uapi::FUTEX_FD => 3,
-        uapi::FUTEX_WAIT | uapi::FUTEX_LOCK_PI => 4,
-        uapi::FUTEX_REQUEUE | uapi::FUTEX_WAIT_REQUEUE_PI => 5,
-        _ => 6,
+        _ => 4,
+    }
+}
+
+/// futex's arguments after `val`, as strace picks them per operation:
+/// the timeout, `val2`, the second address, `val3`.
+pub fn futex_rest(out: &mut String, a: &[usize; 6]) {
+    let timeout = |out: &mut String| structs::timespec(out, a[3]);
+    let val2 = |out: &mut String| num(out, a[3] as u32);
+    let uaddr2 = |out: &mut String| ptr(out, a[4]);
+    let val3 = |out: &mut String| futex_val3(out, a[5]);
+    let parts: &[&dyn Fn(&mut String)] = match futex_cmd(a) {
+        uapi::FUTEX_WAIT | uapi::FUTEX_LOCK_PI | uapi::FUTEX_LOCK_PI2 => &[&timeout],
+        uapi::FUTEX_WAIT_BITSET => &[&timeout, &val3],
+        uapi::FUTEX_WAKE_BITSET => &[&val3],
+        uapi::FUTEX_REQUEUE => &[&val2, &uaddr2],
+        uapi::FUTEX_WAIT_REQUEUE_PI => &[&timeout, &uaddr2],
+        _ => &[&val2, &uaddr2, &val3],
+    };
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        part(out);
+    }
+}
+
+/// futex's `val3`: `FUTEX_BITSET_MATCH_ANY` or hex.
+fn futex_val3(out: &mut String, v: usize) {
+    if v as u32 == uapi::FUTEX_BITSET_MATCH_ANY {
+        out.push_str("FUTEX_BITSET_MATCH_ANY");
+    } else {
+        text::hex(out, v as u32 as u64);
     }
 }
 

@@ -576,17 +576,17 @@ pub static FUTEX_OP: Enum = Enum {
     unknown: "FUTEX_???",
 };
 
-/// `FUTEX_CLOCK_REALTIME|FUTEX_WAIT_BITSET_PRIVATE`.
+/// `FUTEX_WAIT_BITSET_PRIVATE|FUTEX_CLOCK_REALTIME`.
 pub fn futex_op(out: &mut String, op: u32) {
-    if op & g::FUTEX_CLOCK_REALTIME != 0 {
-        out.push_str("FUTEX_CLOCK_REALTIME|");
-    }
     let cmd = op & !(g::FUTEX_CLOCK_REALTIME | g::FUTEX_PRIVATE_FLAG);
     match FUTEX_OP.name(cmd as u64) {
         Some(n) => {
             out.push_str(n);
             if op & g::FUTEX_PRIVATE_FLAG != 0 {
                 out.push_str("_PRIVATE");
+            }
+            if op & g::FUTEX_CLOCK_REALTIME != 0 {
+                out.push_str("|FUTEX_CLOCK_REALTIME");
             }
         }
         None => unknown(out, op as u64, FUTEX_OP.unknown),

@@ -179,9 +179,11 @@ fn prefix(tid: i32) -> String {
     alloc::format!("[pid {tid:5}] ")
 }
 
-/// Prints strace's line for the end of process `pid`, with its wait `status`.
-pub fn process_exit(pid: i32, status: i32) {
-    let mut line = prefix(pid);
+/// Prints strace's line for the end of thread `tid`, with its process's
+/// wait `status` (a thread's own exit(2) code is not kept: a thread leaving
+/// a live process shows its process's status so far, normally 0).
+pub fn thread_exit(tid: i32, status: i32) {
+    let mut line = prefix(tid);
     let sig = (status & 0x7f) as u64;
     if sig == 0 {
         let _ = write!(line, "+++ exited with {} +++", (status >> 8) & 0xff);

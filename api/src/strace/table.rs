@@ -231,7 +231,7 @@ static SPECS: &[Spec] = &[
     ),
     s("nanosleep", &[Timespec, Ptr]),
     s("gettimeofday", &[OutTimeval, Ptr]),
-    s("futex", &[Ptr, FutexOp, Uint, FutexArg3, Ptr, FutexVal3]).argc(futex_argc),
+    s("futex", &[Ptr, FutexOp, Uint, FutexRest]).argc(futex_argc),
     s("getrandom", &[OutHex, Ulong, Flags(&f::GRND)]),
     s("uname", &[OutUtsname]),
     s("sysinfo", &[Ptr]),

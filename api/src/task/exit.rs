@@ -25,6 +25,9 @@ pub fn exit_current_thread() -> ! {
         crate::sys::futex::wake_address(tid_addr, 1);
     }
     proc.threads.lock().retain(|other| other.tid != t.tid);
+    if crate::strace::enabled() {
+        crate::strace::thread_exit(t.tid, proc.exit_status.load(Ordering::Acquire));
+    }
     drop(t);
     if proc.live_threads.fetch_sub(1, Ordering::AcqRel) == 1 {
         become_zombie(&proc);
@@ -55,9 +58,6 @@ fn become_zombie(proc: &Arc<Process>) {
         }
     }
 
-    if crate::strace::enabled() {
-        crate::strace::process_exit(proc.pid, proc.exit_status.load(Ordering::Acquire));
-    }
     proc.zombie.store(true, Ordering::Release);
     proc.release_vfork_parent();
     if proc.pid == 1 {
