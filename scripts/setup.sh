@@ -9,7 +9,7 @@ SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
 export DEBIAN_FRONTEND=noninteractive
 
 PKGS=(
-  rustc-web cargo-web rust-web-src lld-22 llvm-22 rust-web-llvm
+  rustc-web cargo-web rust-web-src rust-web-clippy lld-22 llvm-22 rust-web-llvm
   qemu-system-x86 qemu-system-misc qemu-user-static
   musl-tools musl-dev gcc-riscv64-linux-gnu g++-riscv64-linux-gnu
   libc6-dev-riscv64-cross libstdc++-12-dev-riscv64-cross

@@ -84,9 +84,9 @@ pub enum Arg {
     /// pselect6's `{sigmask=[], sigsetsize=8}`.
     PselectSigmask,
     /// fcntl's third argument, typed by the command.
-    FcntlArg,
+    FcntlValue,
     /// prctl's second argument, typed by the option (read or written).
-    PrctlArg,
+    PrctlValue,
     /// prctl's further arguments.
     PrctlRest,
     /// futex's operation, and its arguments after `val`.
@@ -110,7 +110,7 @@ use Arg::*;
 impl Arg {
     /// Whether this argument is shown after the call (`a`: the arguments).
     pub fn at_exit(self, a: &[usize; 6]) -> bool {
-        (matches!(self, PrctlArg) && calls::prctl_arg_out(a))
+        (matches!(self, PrctlValue) && calls::prctl_arg_out(a))
             || matches!(
                 self,
                 OutBuf
@@ -183,8 +183,8 @@ impl Arg {
             PollFds(n) => calls::pollfds_in(out, v, c.a[n]),
             FdSet(n) => calls::fd_set_in(out, v, c.a[n]),
             PselectSigmask => calls::pselect_sigmask(out, v),
-            FcntlArg => calls::fcntl_arg(out, c.a[1] as u32, v),
-            PrctlArg => calls::prctl_arg(out, c.a),
+            FcntlValue => calls::fcntl_arg(out, c.a[1] as u32, v),
+            PrctlValue => calls::prctl_arg(out, c.a),
             PrctlRest => calls::prctl_rest(out, c.a, v),
             FutexOp => flags::futex_op(out, v as u32),
             FutexRest => calls::futex_rest(out, c.a),

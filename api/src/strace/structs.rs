@@ -50,7 +50,7 @@ pub fn stat(out: &mut String, addr: usize) {
         out.push_str("{st_mode=");
         mode(out, st.st_mode);
         out.push_str(", ");
-        size_or_rdev(out, st.st_mode, st.st_size as u64, st.st_rdev as u64);
+        size_or_rdev(out, st.st_mode, st.st_size as u64, st.st_rdev);
         out.push_str(", ...}");
     });
 }
@@ -88,7 +88,7 @@ pub fn timeval(out: &mut String, addr: usize) {
 fn rlim(out: &mut String, v: u64) {
     if v == u64::MAX {
         out.push_str("RLIM64_INFINITY");
-    } else if v > 0 && v % 1024 == 0 {
+    } else if v > 0 && v.is_multiple_of(1024) {
         let _ = write!(out, "{}*1024", v / 1024);
     } else {
         let _ = write!(out, "{v}");
@@ -327,7 +327,7 @@ pub fn dirents(out: &mut String, addr: usize, len: usize) {
     let mut n = 0;
     let mut off = 0;
     while off + 19 <= len {
-        match read_val::<u16>(addr + off + 16) {
+        match read_val::<u16>(addr.wrapping_add(off + 16)) {
             Ok(reclen) if reclen > 0 => off += reclen as usize,
             _ => break,
         }

@@ -83,7 +83,7 @@ static SPECS: &[Spec] = &[
     s("lseek", &[Fd, Long, Enum(&f::SEEK)]),
     s("getdents64", &[Fd, OutDirents, Ulong]),
     s("ioctl", &[Fd, Enum(&f::IOCTL), Ptr]),
-    s("fcntl", &[Fd, Enum(&f::FCNTL), FcntlArg])
+    s("fcntl", &[Fd, Enum(&f::FCNTL), FcntlValue])
         .argc(fcntl_argc)
         .ret(Ret::Fcntl),
     s("ftruncate", &[Fd, Long]),
@@ -194,7 +194,7 @@ static SPECS: &[Spec] = &[
         "prctl",
         &[
             Enum(&calls::PRCTL),
-            PrctlArg,
+            PrctlValue,
             PrctlRest,
             PrctlRest,
             PrctlRest,
