@@ -59,7 +59,8 @@ run_target() {
   else
     local q="qemu-$ARCH-static"
     command -v "$q" >/dev/null || { echo "mkimage: $q not found (qemu-user-static)" >&2; return 1; }
-    "$q" -L "${RUN_TARGET_SYSROOT:-$RV_SYSROOT}" "$@"
+    # qemu-user reads QEMU_LOG as its -d option: qemu.sh's QEMU_LOG (a file) must not reach it.
+    env -u QEMU_LOG "$q" -L "${RUN_TARGET_SYSROOT:-$RV_SYSROOT}" "$@"
   fi
 }
 
