@@ -71,6 +71,10 @@ pub enum Arg {
     OutUtsname,
     /// pipe's `[3, 4]`.
     OutFds,
+    /// An int the call stores: `[0]` (getresuid).
+    OutInt,
+    /// getgroups' list, as many gids as the result: `[0, 4]`.
+    OutGroups,
     /// wait4's status.
     OutWaitStatus,
     /// getdents64's buffer: `/* N entries */`.
@@ -127,6 +131,8 @@ impl Arg {
                     | OutStatx
                     | OutUtsname
                     | OutFds
+                    | OutInt
+                    | OutGroups
                     | OutWaitStatus
                     | OutDirents
                     | Clone
@@ -175,6 +181,9 @@ impl Arg {
             OutStatx => structs::statx(out, v),
             OutUtsname => structs::utsname(out, v),
             OutFds => structs::fd_pair(out, v),
+            OutInt => structs::int_ref(out, v),
+            OutGroups if c.a[0] == 0 => ptr(out, v),
+            OutGroups => structs::u32_list(out, v, ret),
             OutWaitStatus if ret == 0 => ptr(out, v),
             OutWaitStatus => structs::wait_status(out, v),
             OutDirents => structs::dirents(out, v, ret),

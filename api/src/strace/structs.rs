@@ -201,6 +201,40 @@ pub fn fd_pair(out: &mut String, addr: usize) {
     });
 }
 
+/// `[0]`: an int the call stored.
+pub fn int_ref(out: &mut String, addr: usize) {
+    show(out, addr, |out, v: i32| {
+        let _ = write!(out, "[{v}]");
+    });
+}
+
+/// `[0, 4]`: `n` unsigned ints (at most 32 shown).
+pub fn u32_list(out: &mut String, addr: usize, n: usize) {
+    if n == 0 {
+        out.push_str("[]");
+        return;
+    }
+    if read_val::<u32>(addr).is_err() {
+        return ptr(out, addr);
+    }
+    out.push('[');
+    for i in 0..n {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        match read_val::<u32>(addr.wrapping_add(i * 4)) {
+            Ok(v) if i < MAX_STRLEN => {
+                let _ = write!(out, "{v}");
+            }
+            _ => {
+                out.push_str("...");
+                break;
+            }
+        }
+    }
+    out.push(']');
+}
+
 /// `[{WIFEXITED(s) && WEXITSTATUS(s) == 0}]`.
 pub fn wait_status(out: &mut String, addr: usize) {
     show(out, addr, |out, s: i32| {
