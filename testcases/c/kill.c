@@ -54,7 +54,13 @@ int main(void)
     CHECK("kill -pgrp, sig 0", kill(-getpgrp(), 0));
     CHECK("kill no such group, sig 0", kill(-NOPID, 0));
     CHECK("kill INT_MIN, sig 0", kill(INT_MIN, 0));
+    fflush(stdout);
+    pid_t other = fork(); /* at least one process kill(-1) reaches */
+    if (other == 0)
+        pause_forever(NULL);
     CHECK("kill -1, sig 0", kill(-1, 0));
+    kill(other, SIGKILL);
+    waitpid(other, NULL, 0);
     want_tid = syscall(SYS_gettid);
     CHECK("kill self SIGUSR1", kill(me, SIGUSR1));
     printf("  hits=%d\n", hits);
