@@ -192,9 +192,10 @@ impl FileLike for Console {
             if nonblock {
                 return Err(Errno::EAGAIN);
             }
-            crate::task::check_interrupt()?;
             // The UART has no wakeup wired to us yet: poll it at a human pace.
-            axtask::sleep(Duration::from_millis(10));
+            crate::task::wait::sleep_until(
+                axhal::time::monotonic_time() + Duration::from_millis(10),
+            )?;
         }
     }
 

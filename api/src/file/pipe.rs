@@ -6,10 +6,10 @@ use alloc::sync::Arc;
 use core::any::Any;
 
 use axsync::Mutex;
-use axtask::WaitQueue;
 
 use super::{FileLike, Kstat, events};
 use crate::errno::{Errno, SysResult};
+use crate::task::wait::WaitQueue;
 
 /// Linux's default pipe capacity.
 const PIPE_CAPACITY: usize = 65536;
@@ -28,7 +28,7 @@ struct Shared {
 impl Shared {
     /// Wakes the pipe's own waiters and pollers after data, space or an end changed.
     fn changed(&self) {
-        self.wq.notify_all(false);
+        self.wq.notify_all();
         super::readiness::notify_readiness();
     }
 }
@@ -89,12 +89,9 @@ impl FileLike for PipeEnd {
             if nonblock {
                 return Err(Errno::EAGAIN);
             }
-            crate::task::check_interrupt()?;
             self.shared.wq.wait_until(|| {
-                !self.shared.buf.lock().is_empty()
-                    || *self.shared.writers.lock() == 0
-                    || crate::task::signal_pending()
-            });
+                !self.shared.buf.lock().is_empty() || *self.shared.writers.lock() == 0
+            })?;
         }
     }
 
@@ -105,7 +102,8 @@ impl FileLike for PipeEnd {
         let mut written = 0;
         while written < data.len() {
             if *self.shared.readers.lock() == 0 {
-                crate::task::raise_sigpipe();
+                let t = crate::task::current_thread();
+                crate::signal::send_to_thread(&t, crate::signal::SIGPIPE);
                 return if written > 0 { Ok(written) } else { Err(Errno::EPIPE) };
             }
             {
@@ -125,14 +123,14 @@ impl FileLike for PipeEnd {
             if nonblock {
                 return if written > 0 { Ok(written) } else { Err(Errno::EAGAIN) };
             }
-            if crate::task::signal_pending() {
-                return if written > 0 { Ok(written) } else { Err(Errno::EINTR) };
-            }
-            self.shared.wq.wait_until(|| {
+            let room = self.shared.wq.wait_until(|| {
                 PIPE_CAPACITY - self.shared.buf.lock().len() >= (data.len() - written).min(PIPE_BUF)
                     || *self.shared.readers.lock() == 0
-                    || crate::task::signal_pending()
             });
+            // Interrupted after a partial write: report what was written.
+            if let Err(e) = room {
+                return if written > 0 { Ok(written) } else { Err(e.into()) };
+            }
         }
         Ok(written)
     }

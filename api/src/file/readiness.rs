@@ -4,7 +4,7 @@
 
 use core::time::Duration;
 
-use axtask::WaitQueue;
+use crate::task::wait::{WaitError, WaitQueue};
 
 static READINESS: WaitQueue = WaitQueue::new();
 
@@ -13,12 +13,16 @@ const RECHECK_PERIOD: Duration = Duration::from_millis(10);
 
 /// Wakes every poller so it re-checks its files.
 pub fn notify_readiness() {
-    READINESS.notify_all(false);
+    READINESS.notify_all();
 }
 
 /// Sleeps until a readiness notification, `timeout` (if shorter than the
-/// re-check period), or the re-check period.
-pub fn wait_readiness(timeout: Option<Duration>) {
+/// re-check period), or the re-check period; `Interrupted` on a signal.
+pub fn wait_readiness(timeout: Option<Duration>) -> Result<(), WaitError> {
     let period = timeout.map_or(RECHECK_PERIOD, |t| t.min(RECHECK_PERIOD));
-    READINESS.wait_timeout(period);
+    let deadline = axhal::time::monotonic_time().saturating_add(period);
+    match READINESS.wait_if(Some(deadline), || true) {
+        Ok(_) | Err(WaitError::TimedOut) => Ok(()),
+        Err(e) => Err(e),
+    }
 }

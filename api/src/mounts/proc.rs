@@ -143,6 +143,8 @@ fn auxv(p: &Process) -> Vec<u8> {
 fn state_of(p: &Process, tid: i32) -> (char, &'static str) {
     if p.zombie.load(Ordering::Acquire) {
         ('Z', "zombie")
+    } else if p.signal.is_stopped() {
+        ('T', "stopped")
     } else if current_thread().tid == tid {
         ('R', "running")
     } else {
@@ -165,7 +167,7 @@ fn ticks(d: core::time::Duration) -> u64 {
 fn stat_line(p: &Arc<Process>, tid: i32, comm: &str) -> String {
     let (state, _) = state_of(p, tid);
     let threads = p.live_threads();
-    let blocked = threads.iter().find(|t| t.tid == tid).map_or(0, |t| t.sigmask.load(Ordering::Relaxed));
+    let blocked = threads.iter().find(|t| t.tid == tid).map_or(0, |t| t.signal.blocked());
     let (ignored, caught) = signal_dispositions(p);
     let brk = *p.brk.lock();
     let mut s = format!(
@@ -181,7 +183,7 @@ fn stat_line(p: &Arc<Process>, tid: i32, comm: &str) -> String {
     let _ = write!(
         s,
         "0 0 0 0 0 {} {blocked} {ignored} {caught} 0 0 0 {} 0 0 0 0 0 0 0 0 {} {} 0 0 0 0 {}\n",
-        p.sig_pending.load(Ordering::Relaxed),
+        p.signal.pending_set(),
         p.exit_signal.load(Ordering::Relaxed),
         brk.start,
         brk.end,
@@ -192,7 +194,7 @@ fn stat_line(p: &Arc<Process>, tid: i32, comm: &str) -> String {
 
 /// Bitmasks of the ignored and the handled signals.
 fn signal_dispositions(p: &Process) -> (u64, u64) {
-    let actions = p.sig_actions.lock();
+    let actions = p.signal.actions.lock();
     let mut ignored = 0;
     let mut caught = 0;
     for (i, a) in actions.0.iter().enumerate() {
@@ -228,9 +230,9 @@ fn status_text(p: &Arc<Process>, tid: i32, comm: &str) -> String {
         p.pgid.load(Ordering::Relaxed),
         p.sid.load(Ordering::Relaxed),
         threads.len().max(1),
-        thread.map_or(0, |t| t.sig_pending.load(Ordering::Relaxed)),
-        p.sig_pending.load(Ordering::Relaxed),
-        thread.map_or(0, |t| t.sigmask.load(Ordering::Relaxed)),
+        thread.map_or(0, |t| t.signal.pending_set()),
+        p.signal.pending_set(),
+        thread.map_or(0, |t| t.signal.blocked()),
         p.no_new_privs.load(Ordering::Relaxed) as u8,
         (1u64 << cpus) - 1,
         super::sys::cpu_list(),

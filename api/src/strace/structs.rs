@@ -166,7 +166,8 @@ pub fn sigset(out: &mut String, addr: usize, size: usize) {
 
 /// `{sa_handler=SIG_IGN, sa_mask=[PIPE], sa_flags=SA_RESTORER|SA_RESTART, sa_restorer=0x409060}`.
 pub fn sigaction(out: &mut String, addr: usize) {
-    show(out, addr, |out, sa: crate::signal::SigAction| {
+    show(out, addr, |out, sa: crate::signal::UserSigAction| {
+        let sa = crate::signal::SigAction::from(sa);
         out.push_str("{sa_handler=");
         match sa.handler {
             crate::signal::SIG_DFL => out.push_str("SIG_DFL"),

@@ -86,7 +86,7 @@ pub fn sys_prlimit64(pid: i32, resource: u32, new: usize, old: usize) -> SysResu
             uapi::rlimit64 { rlim_cur: n, rlim_max: 4096 }
         }
         uapi::RLIMIT_STACK => uapi::rlimit64 { rlim_cur: 8 << 20, rlim_max: inf },
-        uapi::RLIMIT_CORE => uapi::rlimit64 { rlim_cur: 0, rlim_max: inf },
+        uapi::RLIMIT_CORE => uapi::rlimit64 { rlim_cur: proc.core_limit.load(Ordering::Relaxed), rlim_max: inf },
         uapi::RLIMIT_NPROC | uapi::RLIMIT_SIGPENDING => uapi::rlimit64 { rlim_cur: 63_204, rlim_max: 63_204 },
         uapi::RLIMIT_MEMLOCK => uapi::rlimit64 { rlim_cur: 8 << 20, rlim_max: 8 << 20 },
         uapi::RLIMIT_MSGQUEUE => uapi::rlimit64 { rlim_cur: 819_200, rlim_max: 819_200 },
@@ -102,11 +102,15 @@ pub fn sys_prlimit64(pid: i32, resource: u32, new: usize, old: usize) -> SysResu
     if old != 0 {
         write_val(old, &cur)?;
     }
-    if let (Some(n), uapi::RLIMIT_NOFILE) = (newlim, resource) {
-        if n.rlim_max > 4096 {
-            return Err(Errno::EPERM);
+    match (newlim, resource) {
+        (Some(n), uapi::RLIMIT_NOFILE) => {
+            if n.rlim_max > 4096 {
+                return Err(Errno::EPERM);
+            }
+            proc.nofile_limit.store(n.rlim_cur as usize, Ordering::Relaxed);
         }
-        proc.nofile_limit.store(n.rlim_cur as usize, Ordering::Relaxed);
+        (Some(n), uapi::RLIMIT_CORE) => proc.core_limit.store(n.rlim_cur, Ordering::Relaxed),
+        _ => {}
     }
     Ok(0)
 }

@@ -6,5 +6,6 @@ pub mod misc;
 pub mod mm;
 pub mod poll;
 pub mod prctl;
+pub mod signal;
 pub mod task;
 pub mod time;

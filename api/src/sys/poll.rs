@@ -8,7 +8,7 @@ use core::time::Duration;
 use crate::errno::{Errno, SysResult};
 use crate::file::{events, wait_readiness};
 use crate::sys::time::{read_ts, ts};
-use crate::task::{check_interrupt, current_process, current_thread};
+use crate::task::{current_process, current_thread};
 use crate::uaccess::{Pod, copy_from_user, copy_to_user, read_val, write_val};
 
 #[repr(C)]
@@ -47,8 +47,7 @@ fn wait_ready(deadline: Option<Duration>, mut check: impl FnMut() -> usize) -> S
         if deadline.is_some_and(|d| now >= d) {
             return Ok(0);
         }
-        check_interrupt()?;
-        wait_readiness(deadline.map(|d| d - now));
+        wait_readiness(deadline.map(|d| d - now))?;
     }
 }
 
@@ -67,14 +66,21 @@ fn write_remaining(addr: usize, deadline: Option<Duration>) -> SysResult<()> {
     Ok(())
 }
 
-/// Installs `mask` for the duration of `f` (ppoll/pselect6's sigmask).
-fn with_sigmask<R>(mask: Option<u64>, f: impl FnOnce() -> R) -> R {
+/// Runs `f` with `mask` as the signal mask (ppoll/pselect6's sigmask). When
+/// a signal interrupts it, the mask stays until the signal's handler frame
+/// has saved the old one, as Linux does, so that the signal it let through
+/// is delivered.
+fn with_sigmask<R>(mask: Option<u64>, f: impl FnOnce() -> SysResult<R>) -> SysResult<R> {
     let Some(mask) = mask else { return f() };
     let t = current_thread();
-    let unblockable = crate::signal::bit(crate::signal::SIGKILL) | crate::signal::bit(crate::signal::SIGSTOP);
-    let old = t.sigmask.swap(mask & !unblockable, Ordering::AcqRel);
+    let old = t.signal.blocked();
+    t.signal.set_blocked(mask);
     let r = f();
-    t.sigmask.store(old, Ordering::Release);
+    if r.as_ref().err() == Some(&Errno::EINTR) {
+        t.signal.save_mask(old);
+    } else {
+        t.signal.set_blocked(old);
+    }
     r
 }
 

@@ -8,7 +8,7 @@ use axsync::Mutex;
 use mm::aspace::AddrSpace;
 
 use crate::errno::{Errno, SysResult};
-use crate::signal::{self, SIGCHLD, SigAction};
+use crate::signal::{AltStack, ThreadSignal};
 use crate::task::{self, Process, Thread, current_process, current_thread, find_process};
 use crate::uaccess::{read_path, read_str_array, read_val, write_val};
 
@@ -98,9 +98,9 @@ pub fn sys_clone(uctx: &UserContext, flags: u64, stack: usize, ptid: usize, ctid
             Arc::new(Mutex::new(parent.fs.lock().clone()))
         };
         let sig = if flags & CLONE_SIGHAND != 0 {
-            parent.sig_actions.clone()
+            parent.signal.actions.clone()
         } else {
-            Arc::new(Mutex::new(parent.sig_actions.lock().clone()))
+            Arc::new(Mutex::new(parent.signal.actions.lock().clone()))
         };
         let real_parent = if flags & CLONE_PARENT != 0 { parent.parent().unwrap_or(parent.clone()) } else { parent.clone() };
         let child = Process::new(tid, Arc::downgrade(&real_parent), aspace, fds, fs, sig);
@@ -115,19 +115,22 @@ pub fn sys_clone(uctx: &UserContext, flags: u64, stack: usize, ptid: usize, ctid
         child.pgid.store(parent.pgid.load(Ordering::Relaxed), Ordering::Relaxed);
         child.sid.store(parent.sid.load(Ordering::Relaxed), Ordering::Relaxed);
         child.nofile_limit.store(parent.nofile_limit.load(Ordering::Relaxed), Ordering::Relaxed);
+        child.core_limit.store(parent.core_limit.load(Ordering::Relaxed), Ordering::Relaxed);
         child.exit_signal.store((flags & CSIGNAL) as usize, Ordering::Relaxed);
         real_parent.children.lock().push(child.clone());
         child
     };
 
-    let thread = Arc::new(Thread {
-        tid,
-        process: process.clone(),
-        clear_child_tid: core::sync::atomic::AtomicUsize::new(if flags & CLONE_CHILD_CLEARTID != 0 { ctid } else { 0 }),
-        sigmask: core::sync::atomic::AtomicU64::new(parent_thread.sigmask.load(Ordering::Relaxed)),
-        sig_pending: core::sync::atomic::AtomicU64::new(0),
-        comm: Mutex::new(parent_thread.comm.lock().clone()),
-    });
+    // A thread sharing the memory but not the stack of its parent starts
+    // without an alternate stack (vfork children run on the parent's).
+    let altstack = if flags & (CLONE_VM | CLONE_VFORK) == CLONE_VM {
+        AltStack::disabled()
+    } else {
+        parent_thread.signal.altstack()
+    };
+    let clear_tid = if flags & CLONE_CHILD_CLEARTID != 0 { ctid } else { 0 };
+    let signal = ThreadSignal::new(parent_thread.signal.blocked(), altstack);
+    let thread = Thread::new(tid, process.clone(), clear_tid, signal, parent_thread.comm.lock().clone());
     if flags & CLONE_PARENT_SETTID != 0 {
         write_val(ptid, &tid)?;
     }
@@ -142,19 +145,19 @@ pub fn sys_clone(uctx: &UserContext, flags: u64, stack: usize, ptid: usize, ctid
     task::spawn_user_thread(thread, child_ctx, name, task::FpStart::Inherit);
     if let Some(child) = vfork_done {
         // The parent sleeps until the child execs or exits.
-        parent.child_wq.wait_until(|| child.vfork_released.load(Ordering::Acquire));
+        parent.child_wq.wait_uninterruptible(|| child.vfork_released.load(Ordering::Acquire));
     }
     Ok(tid as isize)
 }
 
 #[cfg(target_arch = "x86_64")]
 pub fn sys_fork(uctx: &UserContext) -> SysResult {
-    sys_clone(uctx, SIGCHLD as u64, 0, 0, 0, 0)
+    sys_clone(uctx, crate::signal::SIGCHLD as u64, 0, 0, 0, 0)
 }
 
 #[cfg(target_arch = "x86_64")]
 pub fn sys_vfork(uctx: &UserContext) -> SysResult {
-    sys_clone(uctx, CLONE_VM | CLONE_VFORK | SIGCHLD as u64, 0, 0, 0, 0)
+    sys_clone(uctx, CLONE_VM | CLONE_VFORK | crate::signal::SIGCHLD as u64, 0, 0, 0, 0)
 }
 
 /// clone3's `struct clone_args` (the fields up to `tls`, size 64 in v0).
@@ -196,7 +199,9 @@ pub fn sys_execve(uctx: &mut UserContext, path: usize, argv: usize, envp: usize)
     // Past the point of no return: the old image is gone.
     proc.replace_aspace(Arc::new(Mutex::new(aspace)));
     proc.fds.lock().close_on_exec();
-    proc.sig_actions.lock().reset_for_exec();
+    proc.signal.actions.lock().reset_for_exec();
+    let t = current_thread();
+    t.signal.set_altstack(t.signal.altstack().for_exec());
     *proc.brk.lock() = task::Brk { start: img.brk_start, end: img.brk_start };
     let name = crate::sys::prctl::comm_of(img.exe_path.rsplit('/').next().unwrap_or("").as_bytes());
     *proc.exe.lock() = img.exe_path;
@@ -240,6 +245,19 @@ pub fn sys_wait4(pid: i32, status: usize, options: u32, rusage: usize) -> SysRes
         p if p > 0 => c.pid == p,
         p => c.pgid.load(Ordering::Relaxed) == -p,
     };
+    let untraced = options & WUNTRACED != 0;
+    let continued = options & WCONTINUED != 0;
+    // A stop or continue not yet reported, when the options ask for it.
+    let job_change = |c: &Arc<Process>, take: bool| c.signal.job_status(untraced, continued, take);
+    let report = |pid: i32, st: i32| -> SysResult {
+        if status != 0 {
+            write_val(status, &st)?;
+        }
+        if rusage != 0 {
+            crate::uaccess::copy_to_user(rusage, &[0u8; 144])?;
+        }
+        Ok(pid as isize)
+    };
     loop {
         {
             let mut children = me.children.lock();
@@ -250,25 +268,25 @@ pub fn sys_wait4(pid: i32, status: usize, options: u32, rusage: usize) -> SysRes
                 let child = children.remove(i);
                 drop(children);
                 task::unregister_process(child.pid);
-                if status != 0 {
-                    write_val(status, &child.exit_status.load(Ordering::Acquire))?;
-                }
-                if rusage != 0 {
-                    crate::uaccess::copy_to_user(rusage, &[0u8; 144])?;
-                }
-                return Ok(child.pid as isize);
+                return report(child.pid, child.exit_status.load(Ordering::Acquire));
+            }
+            let changed = children.iter().filter(|c| matches(c)).find_map(|c| Some((c.pid, job_change(c, true)?)));
+            if let Some((pid, st)) = changed {
+                drop(children);
+                return report(pid, st);
             }
         }
         if options & WNOHANG != 0 {
             return Ok(0);
         }
-        if crate::task::signal_pending() {
-            return Err(Errno::EINTR);
-        }
+        // Also wakes when the last matching child is gone (reaped at once
+        // because SIGCHLD is ignored): then ECHILD.
         me.child_wq.wait_until(|| {
-            me.children.lock().iter().any(|c| matches(c) && c.zombie.load(Ordering::Acquire))
-                || crate::task::signal_pending()
-        });
+            let children = me.children.lock();
+            let mut matching = children.iter().filter(|c| matches(c)).peekable();
+            matching.peek().is_none()
+                || matching.any(|c| c.zombie.load(Ordering::Acquire) || job_change(c, false).is_some())
+        })?;
     }
 }
 
@@ -317,90 +335,6 @@ pub fn sys_setsid() -> SysResult {
     p.sid.store(p.pid, Ordering::Relaxed);
     p.pgid.store(p.pid, Ordering::Relaxed);
     Ok(p.pid as isize)
-}
-
-pub fn sys_kill(pid: i32, sig: i32) -> SysResult {
-    if !(0..=64).contains(&sig) {
-        return Err(Errno::EINVAL);
-    }
-    let targets: alloc::vec::Vec<Arc<Process>> = match pid {
-        p if p > 0 => alloc::vec![find_process(p).ok_or(Errno::ESRCH)?],
-        0 => {
-            let g = current_process().pgid.load(Ordering::Relaxed);
-            task::all_processes().into_iter().filter(|p| p.pgid.load(Ordering::Relaxed) == g).collect()
-        }
-        -1 => task::all_processes().into_iter().filter(|p| p.pid != 1).collect(),
-        p => task::all_processes().into_iter().filter(|q| q.pgid.load(Ordering::Relaxed) == -p).collect(),
-    };
-    let targets: alloc::vec::Vec<_> = targets.into_iter().filter(|p| !p.zombie.load(Ordering::Acquire)).collect();
-    if targets.is_empty() {
-        return Err(Errno::ESRCH);
-    }
-    if sig != 0 {
-        for p in &targets {
-            signal::send_to_process(p, sig as usize);
-        }
-    }
-    Ok(0)
-}
-
-pub fn sys_tgkill(tgid: i32, tid: i32, sig: i32) -> SysResult {
-    if tgid <= 0 || tid <= 0 {
-        return Err(Errno::EINVAL);
-    }
-    let p = find_process(tgid).ok_or(Errno::ESRCH)?;
-    if tid != tgid {
-        return Err(Errno::ESRCH);
-    }
-    sys_kill(p.pid, sig)
-}
-
-pub fn sys_rt_sigaction(sig: i32, act: usize, old: usize, sigsetsize: usize) -> SysResult {
-    if sigsetsize != 8 || !(1..=64).contains(&sig) {
-        return Err(Errno::EINVAL);
-    }
-    let sig = sig as usize;
-    if act != 0 && (sig == signal::SIGKILL || sig == signal::SIGSTOP) {
-        return Err(Errno::EINVAL);
-    }
-    let proc = current_process();
-    let new: Option<SigAction> = if act != 0 { Some(read_val(act)?) } else { None };
-    let prev = proc.sig_actions.lock().0[sig - 1];
-    if old != 0 {
-        write_val(old, &prev)?;
-    }
-    if let Some(mut a) = new {
-        a.mask &= !(signal::bit(signal::SIGKILL) | signal::bit(signal::SIGSTOP));
-        proc.sig_actions.lock().0[sig - 1] = a;
-    }
-    Ok(0)
-}
-
-pub fn sys_rt_sigprocmask(how: i32, set: usize, old: usize, sigsetsize: usize) -> SysResult {
-    const SIG_BLOCK: i32 = 0;
-    const SIG_UNBLOCK: i32 = 1;
-    const SIG_SETMASK: i32 = 2;
-    if sigsetsize != 8 {
-        return Err(Errno::EINVAL);
-    }
-    let t = current_thread();
-    let cur = t.sigmask.load(Ordering::Acquire);
-    let new: Option<u64> = if set != 0 { Some(read_val(set)?) } else { None };
-    if let Some(n) = new {
-        let n = match how {
-            SIG_BLOCK => cur | n,
-            SIG_UNBLOCK => cur & !n,
-            SIG_SETMASK => n,
-            _ => return Err(Errno::EINVAL),
-        };
-        if old != 0 {
-            write_val(old, &cur)?;
-        }
-        t.sigmask.store(n & !(signal::bit(signal::SIGKILL) | signal::bit(signal::SIGSTOP)), Ordering::Release);
-    } else if old != 0 {
-        write_val(old, &cur)?;
-    }
-    Ok(0)
 }
 
 #[cfg(target_arch = "x86_64")]

@@ -5,6 +5,8 @@ use core::time::Duration;
 use linux_raw_sys::general as uapi;
 
 use crate::errno::{Errno, SysResult};
+use crate::signal::RestartBlock;
+use crate::task::{current_thread, wait};
 use crate::uaccess::{Pod, read_val, write_val};
 
 unsafe impl Pod for uapi::timespec {}
@@ -55,35 +57,49 @@ pub fn sys_gettimeofday(tv: usize, _tz: usize) -> SysResult {
     Ok(0)
 }
 
-/// Sleeps until `deadline` on the monotonic clock; EINTR on a signal.
-fn sleep_until(deadline: Duration) -> SysResult<()> {
-    while axhal::time::monotonic_time() < deadline {
-        crate::task::check_interrupt()?;
-        let left = deadline - axhal::time::monotonic_time().min(deadline);
-        axtask::sleep(left.min(Duration::from_millis(10)));
+/// Sleeps until the monotonic `deadline`. On a signal, the time left goes
+/// to `rem` and the call fails with EINTR; if no handler runs, it goes on
+/// through restart_syscall (Linux's ERESTART_RESTARTBLOCK).
+fn sleep_to(deadline: Duration, rem: usize) -> SysResult {
+    if wait::sleep_until(deadline).is_ok() {
+        return Ok(0);
     }
-    Ok(())
+    if rem != 0 {
+        write_val(
+            rem,
+            &ts(deadline.saturating_sub(axhal::time::monotonic_time())),
+        )?;
+    }
+    current_thread()
+        .signal
+        .set_restart_block(Some(RestartBlock { deadline, rem }));
+    Err(Errno::EINTR)
+}
+
+/// restart_syscall's continuation of an interrupted sleep.
+pub fn resume_sleep(r: RestartBlock) -> SysResult {
+    sleep_to(r.deadline, r.rem)
+}
+
+/// `now + d` on the monotonic clock; "never" when that overflows.
+fn deadline_after(d: Duration) -> Duration {
+    axhal::time::monotonic_time()
+        .checked_add(d)
+        .unwrap_or(Duration::MAX)
 }
 
 pub fn sys_nanosleep(req: usize, rem: usize) -> SysResult {
-    let d = read_ts(req)?;
-    let deadline = axhal::time::monotonic_time() + d;
-    if let Err(e) = sleep_until(deadline) {
-        if rem != 0 {
-            let left = deadline.saturating_sub(axhal::time::monotonic_time());
-            write_val(rem, &ts(left))?;
-        }
-        return Err(e);
-    }
-    Ok(0)
+    sleep_to(deadline_after(read_ts(req)?), rem)
 }
 
+/// An absolute sleep is restarted with the same arguments (no time left to
+/// report); a relative one as nanosleep.
 pub fn sys_clock_nanosleep(clock: i32, flags: u32, req: usize, rem: usize) -> SysResult {
     let now = clock_now(clock)?;
     let d = read_ts(req)?;
     if flags & uapi::TIMER_ABSTIME != 0 {
-        let left = d.saturating_sub(now);
-        return sleep_until(axhal::time::monotonic_time() + left).map(|_| 0);
+        wait::sleep_until(deadline_after(d.saturating_sub(now)))?;
+        return Ok(0);
     }
-    sys_nanosleep(req, rem)
+    sleep_to(deadline_after(d), rem)
 }

@@ -6,13 +6,15 @@ use axhal::uspace::UserContext;
 use linux_raw_sys::general as nr;
 
 use crate::errno::{Errno, SysResult, encode};
-use crate::sys::{fs, futex, misc, mm, poll, prctl, task, time};
+use crate::signal::{RestartKind, SyscallRestart};
+use crate::sys::{fs, futex, misc, mm, poll, prctl, signal, task, time};
 
 #[cfg(target_arch = "x86_64")]
 const AT_FDCWD: usize = fs::AT_FDCWD as usize;
 
 /// Handles the syscall the user context trapped with, writing the result.
-pub fn handle(uctx: &mut UserContext) {
+/// A call that a signal interrupted comes back with how to restart it.
+pub fn handle(uctx: &mut UserContext) -> Option<SyscallRestart> {
     let sysno = uctx.sysno();
     let a = [uctx.arg0(), uctx.arg1(), uctx.arg2(), uctx.arg3(), uctx.arg4(), uctx.arg5()];
     let trace = if crate::strace::enabled() { crate::strace::enter(sysno, &a) } else { None };
@@ -24,6 +26,48 @@ pub fn handle(uctx: &mut UserContext) {
     // program's first argument register, which must stay as set.
     if !(sysno == nr::__NR_execve as usize && result.is_ok()) {
         uctx.set_retval(encode(result));
+    }
+    let kind = if result == Err(Errno::EINTR) {
+        restart_kind(sysno, &a)?
+    } else {
+        return None;
+    };
+    Some(SyscallRestart {
+        kind,
+        sysno,
+        arg0: a[0],
+    })
+}
+
+/// How a call that failed with EINTR goes on when the signal that
+/// interrupted it is handled (Linux's ERESTARTSYS and friends); None: the
+/// EINTR stands (rt_sigtimedwait, and calls that never block).
+fn restart_kind(sysno: usize, a: &[usize; 6]) -> Option<RestartKind> {
+    use RestartKind::*;
+    match sysno as u32 {
+        nr::__NR_read
+        | nr::__NR_write
+        | nr::__NR_readv
+        | nr::__NR_writev
+        | nr::__NR_pread64
+        | nr::__NR_pwrite64
+        | nr::__NR_openat
+        | nr::__NR_ioctl
+        | nr::__NR_wait4 => Some(Sys),
+        // A wait with a timeout would resume with what is left of it.
+        nr::__NR_futex if a[3] == 0 => Some(Sys),
+        nr::__NR_futex
+        | nr::__NR_rt_sigsuspend
+        | nr::__NR_ppoll
+        | nr::__NR_pselect6
+        | nr::__NR_epoll_pwait => Some(NoHand),
+        nr::__NR_clock_nanosleep if a[1] as u32 & linux_raw_sys::general::TIMER_ABSTIME != 0 => {
+            Some(NoHand)
+        }
+        nr::__NR_nanosleep | nr::__NR_clock_nanosleep | nr::__NR_restart_syscall => Some(Block),
+        #[cfg(target_arch = "x86_64")]
+        nr::__NR_pause | nr::__NR_poll | nr::__NR_select | nr::__NR_epoll_wait => Some(NoHand),
+        _ => None,
     }
 }
 
@@ -87,11 +131,21 @@ fn dispatch(uctx: &mut UserContext, sysno: usize, a: [usize; 6]) -> SysResult {
         nr::__NR_setpgid => task::sys_setpgid(i(a[0]), i(a[1])),
         nr::__NR_getsid => task::sys_getsid(i(a[0])),
         nr::__NR_setsid => task::sys_setsid(),
-        nr::__NR_kill => task::sys_kill(i(a[0]), i(a[1])),
-        nr::__NR_tgkill => task::sys_tgkill(i(a[0]), i(a[1]), i(a[2])),
-        nr::__NR_tkill => task::sys_tgkill(i(a[0]), i(a[0]), i(a[1])),
-        nr::__NR_rt_sigaction => task::sys_rt_sigaction(i(a[0]), a[1], a[2], a[3]),
-        nr::__NR_rt_sigprocmask => task::sys_rt_sigprocmask(i(a[0]), a[1], a[2], a[3]),
+        nr::__NR_kill => signal::sys_kill(i(a[0]), i(a[1])),
+        nr::__NR_tgkill => signal::sys_tgkill(i(a[0]), i(a[1]), i(a[2])),
+        nr::__NR_tkill => signal::sys_tkill(i(a[0]), i(a[1])),
+        nr::__NR_rt_sigaction => signal::sys_rt_sigaction(i(a[0]), a[1], a[2], a[3]),
+        nr::__NR_rt_sigprocmask => signal::sys_rt_sigprocmask(i(a[0]), a[1], a[2], a[3]),
+        nr::__NR_rt_sigpending => signal::sys_rt_sigpending(a[0], a[1]),
+        nr::__NR_rt_sigsuspend => signal::sys_rt_sigsuspend(a[0], a[1]),
+        nr::__NR_rt_sigtimedwait => signal::sys_rt_sigtimedwait(a[0], a[1], a[2], a[3]),
+        nr::__NR_rt_sigqueueinfo => signal::sys_rt_sigqueueinfo(i(a[0]), i(a[1]), a[2]),
+        nr::__NR_rt_tgsigqueueinfo => {
+            signal::sys_rt_tgsigqueueinfo(i(a[0]), i(a[1]), i(a[2]), a[3])
+        }
+        nr::__NR_rt_sigreturn => signal::sys_rt_sigreturn(uctx),
+        nr::__NR_sigaltstack => signal::sys_sigaltstack(uctx, a[0], a[1]),
+        nr::__NR_restart_syscall => signal::sys_restart_syscall(),
         nr::__NR_getuid | nr::__NR_geteuid | nr::__NR_getgid | nr::__NR_getegid => Ok(0),
         nr::__NR_setuid | nr::__NR_setgid | nr::__NR_setreuid | nr::__NR_setregid => Ok(0),
         nr::__NR_getresuid | nr::__NR_getresgid => misc::sys_getresid(a[0], a[1], a[2]),
@@ -146,6 +200,7 @@ fn legacy_x86(uctx: &mut UserContext, sysno: usize, a: [usize; 6]) -> SysResult 
         nr::__NR_arch_prctl => task::sys_arch_prctl(uctx, i(a[0]), a[1]),
         nr::__NR_poll => poll::sys_poll(a[0], a[1], i(a[2])),
         nr::__NR_select => poll::sys_select(i(a[0]), a[1], a[2], a[3], a[4]),
+        nr::__NR_pause => signal::sys_pause(),
         _ => unimplemented(sysno),
     }
 }

@@ -4,13 +4,19 @@ use alloc::sync::Arc;
 use core::sync::atomic::Ordering;
 
 use super::{Process, current_thread, find_process};
-use crate::signal;
+use crate::signal::{self, SigInfo, Target, code};
 
-/// Ends the whole thread group with wait `status` (already encoded).
+/// Ends the whole thread group with wait `status` (already encoded): the
+/// other threads are woken from their waits and exit on their way out.
 pub fn do_exit_group(status: i32) -> ! {
     let t = current_thread();
     if !t.process.exiting.swap(true, Ordering::AcqRel) {
         t.process.exit_status.store(status, Ordering::Release);
+        for other in t.process.live_threads() {
+            if other.tid != t.tid {
+                other.interrupt();
+            }
+        }
     }
     exit_current_thread()
 }
@@ -28,6 +34,7 @@ pub fn exit_current_thread() -> ! {
     if crate::strace::enabled() {
         crate::strace::thread_exit(t.tid, proc.exit_status.load(Ordering::Acquire));
     }
+    t.unregister();
     drop(t);
     if proc.live_threads.fetch_sub(1, Ordering::AcqRel) == 1 {
         become_zombie(&proc);
@@ -44,7 +51,8 @@ fn become_zombie(proc: &Arc<Process>) {
     for child in &orphans {
         let sig = child.pdeathsig.load(Ordering::Relaxed);
         if sig != 0 {
-            signal::send_to_process(child, sig);
+            let info = SigInfo::from_process(sig, code::SI_USER, proc.pid);
+            let _ = signal::send_signal(Target::Process(child), info);
         }
     }
     if let Some(reaper) = new_parent_for_orphans(proc) {
@@ -54,7 +62,7 @@ fn become_zombie(proc: &Arc<Process>) {
             reaper.children.lock().push(child);
         }
         if has_zombie {
-            reaper.child_wq.notify_all(false);
+            reaper.child_wq.notify_all();
         }
     }
 
@@ -66,11 +74,12 @@ fn become_zombie(proc: &Arc<Process>) {
         axhal::power::system_off();
     }
     if let Some(parent) = proc.parent() {
-        let sig = proc.exit_signal.load(Ordering::Relaxed);
-        if sig != 0 && parent.sig_actions.lock().0[sig - 1].handler > signal::SIG_IGN {
-            signal::send_to_process(&parent, sig);
+        if signal::notify_parent_exit(proc, &parent) {
+            // Nobody will wait for it: reaped now.
+            parent.children.lock().retain(|c| c.pid != proc.pid);
+            super::unregister_process(proc.pid);
         }
-        parent.child_wq.notify_all(false);
+        parent.child_wq.notify_all();
     }
 }
 

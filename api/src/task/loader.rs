@@ -193,6 +193,7 @@ pub fn load_program(
     aspace
         .map(stack_start, STACK_SIZE, Prot::READ | Prot::WRITE, anon)
         .map_err(|_| Errno::ENOMEM)?;
+    crate::signal::setup_exec(aspace)?;
 
     let auxv_in = [
         (AT_HWCAP, hwcap()),

@@ -4,6 +4,7 @@ mod exit;
 mod fpu;
 mod loader;
 mod run;
+pub mod wait;
 
 use alloc::collections::BTreeMap;
 use alloc::string::String;
@@ -13,7 +14,7 @@ use core::sync::atomic::{AtomicBool, AtomicI32, AtomicU32, AtomicU64, AtomicUsiz
 
 use axfs_ng::FsContext;
 use axsync::Mutex;
-use axtask::{AxTaskExt, TaskExt, TaskInner, WaitQueue};
+use axtask::{AxTaskExt, TaskExt, TaskInner, WeakAxTaskRef};
 use mm::aspace::AddrSpace;
 
 pub use exit::{do_exit_group, exit_current_thread};
@@ -21,9 +22,9 @@ pub use loader::{MMAP_TOP, STACK_TOP, load_program};
 pub use fpu::reset_current as reset_fp_state;
 pub use run::{FpStart, new_main_thread, spawn_user_thread};
 
-use crate::errno::{Errno, SysResult};
 use crate::file::FdTable;
-use crate::signal::SignalActions;
+use crate::signal::{ProcessSignal, SignalActions, ThreadSignal};
+use wait::WaitQueue;
 
 /// Program break bookkeeping.
 #[derive(Default, Clone, Copy)]
@@ -44,9 +45,7 @@ pub struct Process {
     pt_root: AtomicUsize,
     pub fds: Arc<Mutex<FdTable>>,
     pub fs: Arc<Mutex<FsContext>>,
-    pub sig_actions: Arc<Mutex<SignalActions>>,
-    /// Signals sent to the whole process and not yet taken by a thread.
-    pub sig_pending: AtomicU64,
+    pub signal: ProcessSignal,
     pub brk: Mutex<Brk>,
     pub exe: Mutex<String>,
     pub comm: Mutex<String>,
@@ -60,6 +59,9 @@ pub struct Process {
     pub pgid: AtomicI32,
     pub sid: AtomicI32,
     pub nofile_limit: AtomicUsize,
+    /// RLIMIT_CORE's soft limit: a core-dumping signal sets the core bit of
+    /// the wait status only when it is not 0 (we write no core file).
+    pub core_limit: AtomicU64,
     /// Wait status once the process is a zombie.
     pub exit_status: AtomicI32,
     pub zombie: AtomicBool,
@@ -86,10 +88,46 @@ pub struct Thread {
     pub tid: i32,
     pub process: Arc<Process>,
     pub clear_child_tid: AtomicUsize,
-    pub sigmask: AtomicU64,
-    pub sig_pending: AtomicU64,
+    pub signal: ThreadSignal,
     /// The thread's name (prctl PR_SET_NAME, /proc/<pid>/task/<tid>/comm).
     pub comm: Mutex<String>,
+    /// The task running the thread, set when it starts.
+    task: spin::Once<WeakAxTaskRef>,
+}
+
+impl Thread {
+    /// A new thread of `process`, found by tid from now on (it joins the
+    /// process's thread list when it starts).
+    pub fn new(tid: i32, process: Arc<Process>, clear_child_tid: usize, signal: ThreadSignal, comm: String) -> Arc<Self> {
+        let t = Arc::new(Thread {
+            tid,
+            process,
+            clear_child_tid: AtomicUsize::new(clear_child_tid),
+            signal,
+            comm: Mutex::new(comm),
+            task: spin::Once::new(),
+        });
+        THREADS.lock().insert(tid, Arc::downgrade(&t));
+        t
+    }
+
+    /// Wakes the thread from an interruptible wait so it sees a new signal.
+    pub fn interrupt(&self) {
+        if let Some(task) = self.task.get().and_then(|w| w.upgrade()) {
+            wait::interrupt(&task);
+        }
+    }
+
+    /// Records the task that runs the thread (from the task itself, before
+    /// it can block: signals sent earlier are seen before its first wait).
+    fn set_task(&self, task: &axtask::AxTaskRef) {
+        self.task.call_once(|| Arc::downgrade(task));
+    }
+
+    /// Forgets the thread's tid as it exits.
+    fn unregister(&self) {
+        THREADS.lock().remove(&self.tid);
+    }
 }
 
 /// What each ArceOS task carries: its thread.
@@ -117,6 +155,7 @@ impl TaskExt for ThreadRef {
 
 static NEXT_PID: AtomicI32 = AtomicI32::new(1);
 static PROCESSES: spin::Mutex<BTreeMap<i32, Weak<Process>>> = spin::Mutex::new(BTreeMap::new());
+static THREADS: spin::Mutex<BTreeMap<i32, Weak<Thread>>> = spin::Mutex::new(BTreeMap::new());
 
 pub fn alloc_pid() -> i32 {
     NEXT_PID.fetch_add(1, Ordering::Relaxed)
@@ -146,8 +185,7 @@ impl Process {
             mm: kspin::SpinNoIrq::new(aspace),
             fds,
             fs,
-            sig_actions,
-            sig_pending: AtomicU64::new(0),
+            signal: ProcessSignal::new(sig_actions),
             brk: Mutex::new(Brk::default()),
             exe: Mutex::new(String::new()),
             comm: Mutex::new(String::new()),
@@ -159,6 +197,7 @@ impl Process {
             pgid: AtomicI32::new(pid),
             sid: AtomicI32::new(pid),
             nofile_limit: AtomicUsize::new(crate::file::RLIMIT_NOFILE_DEFAULT),
+            core_limit: AtomicU64::new(0),
             exit_status: AtomicI32::new(0),
             zombie: AtomicBool::new(false),
             exiting: AtomicBool::new(false),
@@ -191,7 +230,7 @@ impl Process {
     pub fn release_vfork_parent(&self) {
         if !self.vfork_released.swap(true, Ordering::AcqRel) {
             if let Some(p) = self.parent() {
-                p.child_wq.notify_all(false);
+                p.child_wq.notify_all();
             }
         }
     }
@@ -213,6 +252,11 @@ impl Process {
 /// Looks up a live (or zombie, not yet reaped) process.
 pub fn find_process(pid: i32) -> Option<Arc<Process>> {
     PROCESSES.lock().get(&pid).and_then(Weak::upgrade)
+}
+
+/// Looks up a live thread by tid.
+pub fn find_thread(tid: i32) -> Option<Arc<Thread>> {
+    THREADS.lock().get(&tid).and_then(Weak::upgrade)
 }
 
 /// All registered processes, ascending by pid.
@@ -241,21 +285,10 @@ pub(crate) fn attach(task: &mut TaskInner, thread: Arc<Thread>) {
     *task.task_ext_mut() = Some(AxTaskExt::from_impl(ThreadRef(thread)));
 }
 
-/// Whether the current thread has a signal to handle (blocking calls return EINTR).
+/// Whether the current thread has a signal to act on (blocking calls stop
+/// waiting, with EINTR or a restart).
 pub fn signal_pending() -> bool {
     let Some(task) = axtask::current_may_uninit() else { return false };
     let Some(ext) = task.task_ext() else { return false };
-    let t = &ext.downcast_ref::<ThreadRef>().0;
-    let pending = t.sig_pending.load(Ordering::Acquire) | t.process.sig_pending.load(Ordering::Acquire);
-    pending & !t.sigmask.load(Ordering::Acquire) != 0 || t.process.exiting.load(Ordering::Acquire)
-}
-
-/// EINTR if a signal is pending.
-pub fn check_interrupt() -> SysResult<()> {
-    if signal_pending() { Err(Errno::EINTR) } else { Ok(()) }
-}
-
-/// A write to a pipe with no readers raises SIGPIPE in the writer.
-pub fn raise_sigpipe() {
-    crate::signal::send_to_thread(&current_thread(), crate::signal::SIGPIPE);
+    crate::signal::has_pending(&ext.downcast_ref::<ThreadRef>().0)
 }

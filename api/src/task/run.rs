@@ -4,12 +4,11 @@ use alloc::string::String;
 use alloc::sync::Arc;
 
 use axhal::uspace::{ReturnReason, UserContext};
-use axsync::Mutex;
 use axtask::TaskInner;
 use mm::Prot;
 
 use super::{Process, Thread, attach};
-use crate::signal::{self, SIGBUS, SIGILL, SIGSEGV, SIGTRAP};
+use crate::signal;
 
 /// Kernel stack of each user thread.
 const KERNEL_STACK_SIZE: usize = 256 * 1024;
@@ -27,9 +26,10 @@ fn fault_access(flags: axhal::paging::MappingFlags) -> Prot {
 
 /// Resolves a page fault of the current process; false for a real fault.
 pub fn handle_user_fault(addr: usize, flags: axhal::paging::MappingFlags) -> bool {
-    let proc = super::current_process();
-    let ok = proc.aspace().lock().handle_fault(addr, fault_access(flags));
-    ok
+    super::current_process()
+        .aspace()
+        .lock()
+        .handle_fault(addr, fault_access(flags))
 }
 
 /// Kernel-mode faults on user addresses (inside `user_copy`) take the same path.
@@ -57,42 +57,32 @@ pub fn user_entry(uctx: UserContext) {
     let mut ctx = AlignedContext(uctx);
     let uctx = &mut ctx.0;
     let thread = super::current_thread();
+    thread.set_task(&axtask::current());
     loop {
         let reason = uctx.run();
-        match reason {
+        let restart = match reason {
             ReturnReason::Syscall => crate::syscall::handle(uctx),
             ReturnReason::PageFault(addr, flags) => {
                 if !handle_user_fault(addr.as_usize(), flags) {
-                    log::debug!("pid {}: SIGSEGV at {:#x} ip={:#x}", thread.process.pid, addr, uctx.ip());
-                    force_signal(&thread, SIGSEGV);
+                    let mapped = thread.process.aspace().lock().vmas().find(addr.as_usize()).is_some();
+                    let (info, trap) = signal::page_fault_signal(uctx, addr, mapped);
+                    log::debug!("tid {}: SIGSEGV at {:#x} ip={:#x}", thread.tid, addr, uctx.ip());
+                    signal::force_fault(&thread, info, trap);
                 }
+                None
             }
-            ReturnReason::Exception(info) => {
-                let sig = match info.kind() {
-                    axhal::uspace::ExceptionKind::Breakpoint => SIGTRAP,
-                    axhal::uspace::ExceptionKind::IllegalInstruction => SIGILL,
-                    axhal::uspace::ExceptionKind::Misaligned => SIGBUS,
-                    _ => SIGSEGV,
-                };
-                log::debug!("pid {}: exception {:?} ip={:#x}", thread.process.pid, info, uctx.ip());
-                force_signal(&thread, sig);
+            ReturnReason::Exception(e) => {
+                let (info, trap) = signal::fault_signal(&e, uctx);
+                log::debug!("tid {}: exception {:?} ip={:#x}: signal {}", thread.tid, e, uctx.ip(), info.signo);
+                signal::force_fault(&thread, info, trap);
+                None
             }
-            ReturnReason::Interrupt | ReturnReason::Unknown => {}
-        }
-        signal::handle_pending(&thread);
+            ReturnReason::Interrupt | ReturnReason::Unknown => None,
+        };
+        signal::handle_signals(uctx, restart);
         if thread.process.exiting.load(core::sync::atomic::Ordering::Acquire) {
             super::exit_current_thread();
         }
-    }
-}
-
-/// A synchronous fault signal: without a handler frame, it terminates.
-fn force_signal(thread: &Thread, sig: usize) {
-    signal::send_to_thread(thread, sig);
-    let mask = thread.sigmask.load(core::sync::atomic::Ordering::Acquire);
-    // A blocked or ignored fault signal cannot be honoured: Linux kills.
-    if mask & signal::bit(sig) != 0 || thread.process.sig_actions.lock().0[sig - 1].handler != signal::SIG_DFL {
-        super::do_exit_group((sig as i32) | 0x80);
     }
 }
 
@@ -123,12 +113,6 @@ pub fn spawn_user_thread(thread: Arc<Thread>, uctx: UserContext, name: String, f
 
 /// Builds the main thread of a new process.
 pub fn new_main_thread(proc: &Arc<Process>) -> Arc<Thread> {
-    Arc::new(Thread {
-        tid: proc.pid,
-        process: proc.clone(),
-        clear_child_tid: core::sync::atomic::AtomicUsize::new(0),
-        sigmask: core::sync::atomic::AtomicU64::new(0),
-        sig_pending: core::sync::atomic::AtomicU64::new(0),
-        comm: Mutex::new(proc.comm.lock().clone()),
-    })
+    let signal = signal::ThreadSignal::new(0, signal::AltStack::default());
+    Thread::new(proc.pid, proc.clone(), 0, signal, proc.comm.lock().clone())
 }

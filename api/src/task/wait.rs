@@ -1,0 +1,164 @@
+//! The one blocking primitive of the personality: waits that a signal
+//! interrupts (EINTR, or a restart decided at signal delivery) and that may
+//! carry a deadline.
+//!
+//! A sender queues a signal, then calls [`interrupt`] on the threads that may
+//! take it; a waiter parked in [`block`] wakes, sees the signal pending and
+//! returns [`WaitError::Interrupted`]. Spurious interrupts (a process-wide
+//! signal another thread took first) are absorbed here.
+
+use core::convert::Infallible;
+use core::future::{Future, poll_fn};
+use core::pin::pin;
+use core::task::Poll;
+use core::time::Duration;
+
+use event_listener::{Event, IntoNotification, listener};
+
+use crate::errno::Errno;
+
+/// Why a wait ended before its condition held.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WaitError {
+    /// A signal is pending for the caller.
+    Interrupted,
+    /// The deadline passed.
+    TimedOut,
+}
+
+impl From<WaitError> for Errno {
+    fn from(e: WaitError) -> Self {
+        match e {
+            WaitError::Interrupted => Errno::EINTR,
+            WaitError::TimedOut => Errno::ETIMEDOUT,
+        }
+    }
+}
+
+/// A monotonic-clock deadline as the timer wheel's wall-clock time (None:
+/// too far to ever fire).
+fn wall_deadline(deadline: Duration) -> Option<Duration> {
+    let now = axhal::time::monotonic_time();
+    axhal::time::wall_time().checked_add(deadline.saturating_sub(now))
+}
+
+/// Runs `fut` to completion on the current task unless a signal becomes
+/// pending for it or the monotonic `deadline` passes first.
+pub fn block<F: Future>(deadline: Option<Duration>, fut: F) -> Result<F::Output, WaitError> {
+    if super::signal_pending() {
+        return Err(WaitError::Interrupted);
+    }
+    let curr = axtask::current();
+    let timed = axtask::future::timeout_at(deadline.and_then(wall_deadline), fut);
+    let mut timed = pin!(timed);
+    let waiter = poll_fn(|cx| {
+        // The interrupt flag is sticky: one left over from a signal that
+        // was already handled (or taken by another thread) is consumed and
+        // the waker registered again.
+        while curr.poll_interrupt(cx).is_ready() {
+            if super::signal_pending() {
+                return Poll::Ready(Err(WaitError::Interrupted));
+            }
+        }
+        timed
+            .as_mut()
+            .poll(cx)
+            .map(|r| r.map_err(|_| WaitError::TimedOut))
+    });
+    axtask::future::block_on(waiter)
+}
+
+/// Sleeps until the monotonic `deadline`; `Interrupted` on a signal.
+pub fn sleep_until(deadline: Duration) -> Result<(), WaitError> {
+    match block(Some(deadline), core::future::pending::<Infallible>()) {
+        Err(WaitError::TimedOut) => Ok(()),
+        Err(e) => Err(e),
+        Ok(never) => match never {},
+    }
+}
+
+/// Blocks until a signal is pending for the caller or `deadline` passes.
+pub fn wait_for_signal(deadline: Option<Duration>) -> WaitError {
+    match block(deadline, core::future::pending::<Infallible>()) {
+        Err(e) => e,
+        Ok(never) => match never {},
+    }
+}
+
+/// Wakes a thread parked in [`block`] so it notices a new signal.
+pub fn interrupt(task: &axtask::AxTaskRef) {
+    task.interrupt();
+}
+
+/// Tasks waiting for a condition that other tasks change, then notify.
+pub struct WaitQueue {
+    event: Event,
+}
+
+impl Default for WaitQueue {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl WaitQueue {
+    pub const fn new() -> Self {
+        Self {
+            event: Event::new(),
+        }
+    }
+
+    /// Wakes every waiter (each re-checks its condition).
+    pub fn notify_all(&self) {
+        self.event.notify(usize::MAX);
+    }
+
+    /// Wakes up to `n` waiters not woken yet; returns how many it woke.
+    pub fn notify_many(&self, n: usize) -> usize {
+        self.event.notify(n.additional())
+    }
+
+    /// A future that resolves once `cond` holds, re-checked on each notify.
+    async fn until(&self, mut cond: impl FnMut() -> bool) {
+        loop {
+            if cond() {
+                return;
+            }
+            listener!(self.event => waiter);
+            // A notify between the check above and the listener's creation
+            // would be lost: check again now that it is registered.
+            if cond() {
+                return;
+            }
+            waiter.await;
+        }
+    }
+
+    /// Sleeps until notified if `check` (run once the caller is queued, so
+    /// that no notify is missed) holds; returns whether it did.
+    pub fn wait_if(
+        &self,
+        deadline: Option<Duration>,
+        check: impl FnOnce() -> bool,
+    ) -> Result<bool, WaitError> {
+        block(deadline, async {
+            listener!(self.event => waiter);
+            if !check() {
+                return false;
+            }
+            waiter.await;
+            true
+        })
+    }
+
+    /// Blocks until `cond` holds; EINTR when a signal comes first.
+    pub fn wait_until(&self, cond: impl FnMut() -> bool) -> Result<(), WaitError> {
+        block(None, self.until(cond))
+    }
+
+    /// Blocks until `cond` holds, whatever signals arrive (vfork's parent,
+    /// a stopped process). `cond` must include the ways out such a wait has.
+    pub fn wait_uninterruptible(&self, cond: impl FnMut() -> bool) {
+        axtask::future::block_on(self.until(cond))
+    }
+}
