@@ -75,42 +75,23 @@ pub fn sys_sysinfo(buf: usize) -> SysResult {
 }
 
 pub fn sys_prlimit64(pid: i32, resource: u32, new: usize, old: usize) -> SysResult {
+    use crate::task::rlimit::{Rlimit, RlimitError};
     let proc = if pid == 0 { current_process() } else { find_process(pid).ok_or(Errno::ESRCH)? };
-    if resource >= uapi::RLIM_NLIMITS {
-        return Err(Errno::EINVAL);
-    }
-    let inf = u64::MAX;
-    let cur = match resource {
-        uapi::RLIMIT_NOFILE => {
-            let n = proc.nofile_limit.load(Ordering::Relaxed) as u64;
-            uapi::rlimit64 { rlim_cur: n, rlim_max: 4096 }
-        }
-        uapi::RLIMIT_STACK => uapi::rlimit64 { rlim_cur: 8 << 20, rlim_max: inf },
-        uapi::RLIMIT_CORE => uapi::rlimit64 { rlim_cur: proc.core_limit.load(Ordering::Relaxed), rlim_max: inf },
-        uapi::RLIMIT_NPROC | uapi::RLIMIT_SIGPENDING => uapi::rlimit64 { rlim_cur: 63_204, rlim_max: 63_204 },
-        uapi::RLIMIT_MEMLOCK => uapi::rlimit64 { rlim_cur: 8 << 20, rlim_max: 8 << 20 },
-        uapi::RLIMIT_MSGQUEUE => uapi::rlimit64 { rlim_cur: 819_200, rlim_max: 819_200 },
-        uapi::RLIMIT_NICE | uapi::RLIMIT_RTPRIO => uapi::rlimit64 { rlim_cur: 0, rlim_max: 0 },
-        _ => uapi::rlimit64 { rlim_cur: inf, rlim_max: inf },
-    };
-    let newlim: Option<uapi::rlimit64> = if new != 0 { Some(read_val(new)?) } else { None };
-    if let Some(n) = &newlim {
-        if n.rlim_cur > n.rlim_max {
-            return Err(Errno::EINVAL);
+    let new: Option<uapi::rlimit64> = if new != 0 { Some(read_val(new)?) } else { None };
+    let mut limits = proc.rlimits.lock();
+    let cur = limits.get(resource).ok_or(Errno::EINVAL)?;
+    if let Some(n) = new {
+        let n = Rlimit { cur: n.rlim_cur, max: n.rlim_max };
+        limits.set(resource, n).map_err(|e| match e {
+            RlimitError::Invalid => Errno::EINVAL,
+            RlimitError::NotPermitted => Errno::EPERM,
+        })?;
+        if resource == uapi::RLIMIT_NOFILE {
+            proc.nofile_limit.store(n.cur.min(usize::MAX as u64) as usize, Ordering::Relaxed);
         }
     }
     if old != 0 {
-        write_val(old, &cur)?;
-    }
-    match (newlim, resource) {
-        (Some(n), uapi::RLIMIT_NOFILE) => {
-            if n.rlim_max > 4096 {
-                return Err(Errno::EPERM);
-            }
-            proc.nofile_limit.store(n.rlim_cur as usize, Ordering::Relaxed);
-        }
-        (Some(n), uapi::RLIMIT_CORE) => proc.core_limit.store(n.rlim_cur, Ordering::Relaxed),
-        _ => {}
+        write_val(old, &uapi::rlimit64 { rlim_cur: cur.cur, rlim_max: cur.max })?;
     }
     Ok(0)
 }

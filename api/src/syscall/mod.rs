@@ -165,6 +165,9 @@ fn dispatch(uctx: &mut UserContext, sysno: usize, a: [usize; 6]) -> SysResult {
         nr::__NR_ppoll => poll::sys_ppoll(a[0], a[1], a[2], a[3], a[4]),
         nr::__NR_pselect6 => poll::sys_pselect6(i(a[0]), a[1], a[2], a[3], a[4], a[5]),
         nr::__NR_prlimit64 => misc::sys_prlimit64(i(a[0]), u(a[1]), a[2], a[3]),
+        // struct rlimit is struct rlimit64 on 64-bit arches.
+        nr::__NR_getrlimit => misc::sys_prlimit64(0, u(a[0]), 0, a[1]),
+        nr::__NR_setrlimit => misc::sys_prlimit64(0, u(a[0]), a[1], 0),
         nr::__NR_sched_yield => misc::sys_sched_yield(),
         #[cfg(target_arch = "x86_64")]
         _ => legacy_x86(uctx, sysno, a),

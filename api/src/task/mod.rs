@@ -2,6 +2,7 @@
 
 mod exit;
 mod fpu;
+pub mod rlimit;
 mod loader;
 mod run;
 pub mod wait;
@@ -10,7 +11,7 @@ use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::sync::{Arc, Weak};
 use alloc::vec::Vec;
-use core::sync::atomic::{AtomicBool, AtomicI32, AtomicU32, AtomicU64, AtomicUsize, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicI32, AtomicU32, AtomicUsize, Ordering};
 
 use axfs_ng::FsContext;
 use axsync::Mutex;
@@ -61,7 +62,8 @@ pub struct Process {
     pub nofile_limit: AtomicUsize,
     /// RLIMIT_CORE's soft limit: a core-dumping signal sets the core bit of
     /// the wait status only when it is not 0 (we write no core file).
-    pub core_limit: AtomicU64,
+    /// Resource limits; RLIMIT_NOFILE is mirrored in `nofile_limit`.
+    pub rlimits: Mutex<rlimit::Rlimits>,
     /// Wait status once the process is a zombie.
     pub exit_status: AtomicI32,
     pub zombie: AtomicBool,
@@ -197,7 +199,7 @@ impl Process {
             pgid: AtomicI32::new(pid),
             sid: AtomicI32::new(pid),
             nofile_limit: AtomicUsize::new(crate::file::RLIMIT_NOFILE_DEFAULT),
-            core_limit: AtomicU64::new(0),
+            rlimits: Mutex::new(rlimit::Rlimits::default()),
             exit_status: AtomicI32::new(0),
             zombie: AtomicBool::new(false),
             exiting: AtomicBool::new(false),
