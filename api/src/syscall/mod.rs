@@ -80,6 +80,7 @@ fn dispatch(uctx: &mut UserContext, sysno: usize, a: [usize; 6]) -> SysResult {
         nr::__NR_writev => fs::sys_writev(i(a[0]), a[1], i(a[2])),
         nr::__NR_pread64 => fs::sys_pread64(i(a[0]), a[1], a[2], a[3] as i64),
         nr::__NR_pwrite64 => fs::sys_pwrite64(i(a[0]), a[1], a[2], a[3] as i64),
+        nr::__NR_sendfile => fs::sys_sendfile(i(a[0]), i(a[1]), a[2], a[3]),
         nr::__NR_openat => fs::sys_openat(i(a[0]), a[1], u(a[2]), u(a[3])),
         nr::__NR_close => fs::sys_close(i(a[0])),
         nr::__NR_close_range => fs::sys_close_range(u(a[0]), u(a[1]), u(a[2])),

@@ -7,7 +7,7 @@ use linux_raw_sys::general as uapi;
 
 use super::{get_file, install};
 use crate::errno::{Errno, SysResult};
-use crate::file::new_pipe;
+use crate::file::{OpenFile, new_pipe};
 use crate::task::current_process;
 use crate::uaccess::{Pod, check_user_buffer, copy_from_user, copy_to_user, read_val, write_val};
 
@@ -16,6 +16,9 @@ unsafe impl Pod for uapi::iovec {}
 /// Bytes moved by one read or write call at most; more is a short transfer,
 /// which callers must handle anyway.
 const MAX_IO: usize = 1 << 20;
+
+/// Linux's MAX_RW_COUNT: the most one call transfers.
+const MAX_RW_COUNT: usize = 0x7fff_f000;
 
 pub fn sys_read(fd: i32, buf: usize, len: usize) -> SysResult {
     let f = get_file(fd)?;
@@ -123,6 +126,86 @@ pub fn sys_pwrite64(fd: i32, buf: usize, len: usize, off: i64) -> SysResult {
     let mut kbuf = alloc::vec![0u8; len.min(MAX_IO)];
     copy_from_user(&mut kbuf, buf)?;
     Ok(f.write_at(&kbuf, off as u64)? as isize)
+}
+
+/// sendfile(2): copies up to `count` bytes from `in_fd` to `out_fd`, reading
+/// at `*offset` when given (which then advances instead of the position).
+pub fn sys_sendfile(out_fd: i32, in_fd: i32, offset: usize, count: usize) -> SysResult {
+    let start: Option<i64> = if offset != 0 {
+        Some(read_val(offset)?)
+    } else {
+        None
+    };
+    let input = get_file(in_fd)?;
+    if !input.readable() {
+        return Err(Errno::EBADF);
+    }
+    let mut pos = match start {
+        // Positional reads need a file with positions (Linux's FMODE_PREAD).
+        Some(_) if input.file.read_at(&mut [], 0) == Err(Errno::ESPIPE) => {
+            return Err(Errno::ESPIPE);
+        }
+        Some(p) => Some(u64::try_from(p).map_err(|_| Errno::EINVAL)?),
+        // The input's own position; None for streams (pipes).
+        None => input.file.seek(0, uapi::SEEK_CUR).ok(),
+    };
+    let output = get_file(out_fd)?;
+    if !output.writable() {
+        return Err(Errno::EBADF);
+    }
+    // Linux splices only into files written at their position.
+    if output.status() & uapi::O_APPEND != 0 {
+        return Err(Errno::EINVAL);
+    }
+    let result = copy_file_data(&input, &output, &mut pos, count.min(MAX_RW_COUNT));
+    match (start, pos) {
+        (Some(_), Some(p)) => write_val(offset, &(p as i64))?,
+        (None, Some(p)) => {
+            input.file.seek(p as i64, uapi::SEEK_SET)?;
+        }
+        _ => {}
+    }
+    result
+}
+
+/// The copy loop of sendfile: reads at `pos` (advancing it by what was
+/// written) or from the stream, until `count`, EOF or a short write. An
+/// error after some progress ends the copy with the progress.
+fn copy_file_data(
+    input: &OpenFile,
+    output: &OpenFile,
+    pos: &mut Option<u64>,
+    count: usize,
+) -> SysResult {
+    let mut buf = alloc::vec![0u8; count.min(64 * 1024)];
+    let mut total = 0;
+    while total < count {
+        let want = (count - total).min(buf.len());
+        let step = match *pos {
+            Some(p) => input.file.read_at(&mut buf[..want], p),
+            None => input.file.read(&mut buf[..want], input.nonblocking()),
+        }
+        .and_then(|n| {
+            if n == 0 {
+                Ok((0, 0))
+            } else {
+                output.write(&buf[..n]).map(|w| (n, w))
+            }
+        });
+        let (read, written) = match step {
+            Ok(rw) => rw,
+            Err(e) if total == 0 => return Err(e),
+            Err(_) => break,
+        };
+        total += written;
+        if let Some(p) = pos {
+            *p += written as u64;
+        }
+        if read == 0 || written < read {
+            break;
+        }
+    }
+    Ok(total as isize)
 }
 
 pub fn sys_close(fd: i32) -> SysResult {
