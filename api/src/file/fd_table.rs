@@ -32,9 +32,19 @@ impl FdTable {
     }
 
     /// Installs `file` at the lowest free fd ≥ `min`, below `limit`.
-    pub fn add_from(&mut self, min: usize, file: Arc<OpenFile>, cloexec: bool, limit: usize) -> SysResult<i32> {
+    pub fn add_from(
+        &mut self,
+        min: usize,
+        file: Arc<OpenFile>,
+        cloexec: bool,
+        limit: usize,
+    ) -> SysResult<i32> {
         let free = (min..limit).find(|&i| self.slots.get(i).is_none_or(|s| s.is_none()));
-        let fd = free.ok_or(if min >= limit { Errno::EINVAL } else { Errno::EMFILE })?;
+        let fd = free.ok_or(if min >= limit {
+            Errno::EINVAL
+        } else {
+            Errno::EMFILE
+        })?;
         if fd >= self.slots.len() {
             self.slots.resize(fd + 1, None);
         }
@@ -51,7 +61,9 @@ impl FdTable {
         if fd >= self.slots.len() {
             self.slots.resize(fd + 1, None);
         }
-        self.slots[fd].replace(Slot { file, cloexec }).map(|s| s.file)
+        self.slots[fd]
+            .replace(Slot { file, cloexec })
+            .map(|s| s.file)
     }
 
     pub fn remove(&mut self, fd: i32) -> SysResult<Arc<OpenFile>> {

@@ -4,14 +4,14 @@ use alloc::string::String;
 use alloc::sync::Arc;
 use core::any::Any;
 
-use axfs_ng::{FsContext, OpenOptions, OpenResult};
-use axfs_ng_vfs::{Location, Metadata, NodePermission, NodeType};
-use axio::{Seek, SeekFrom};
+use axfs_ng::OpenOptions;
+use axfs_ng_vfs::{Location, Metadata, NodeFlags, NodePermission, NodeType};
+use axsync::Mutex;
 use linux_raw_sys::general as uapi;
-use spin::Mutex;
 
 use super::{Console, FileLike, Kstat};
 use crate::errno::{Errno, SysResult, VfsResultExt};
+use crate::uaccess::write_val;
 
 pub fn kstat_of(m: &Metadata) -> Kstat {
     Kstat {
@@ -32,27 +32,133 @@ pub fn kstat_of(m: &Metadata) -> Kstat {
 }
 
 fn path_of(loc: &Location) -> String {
-    loc.absolute_path().map(|p| String::from(p.as_str())).unwrap_or_default()
+    loc.absolute_path()
+        .map(|p| String::from(p.as_str()))
+        .unwrap_or_default()
+}
+
+/// The new position for lseek(2) from the current one and the file size.
+/// There is no sparse-file knowledge: all of `[0, size)` is data and the
+/// only hole is the implicit one at the end, as Linux's generic llseek says.
+fn seek_target(pos: u64, size: u64, offset: i64, whence: u32) -> SysResult<u64> {
+    let base = match whence {
+        uapi::SEEK_SET => 0,
+        uapi::SEEK_CUR => pos,
+        uapi::SEEK_END => size,
+        uapi::SEEK_DATA | uapi::SEEK_HOLE => {
+            // Linux compares unsigned: a negative offset is past the end too.
+            let offset = u64::try_from(offset).map_err(|_| Errno::ENXIO)?;
+            if offset >= size {
+                return Err(Errno::ENXIO);
+            }
+            return Ok(if whence == uapi::SEEK_DATA {
+                offset
+            } else {
+                size
+            });
+        }
+        _ => return Err(Errno::EINVAL),
+    };
+    base.checked_add_signed(offset)
+        .filter(|&p| i64::try_from(p).is_ok())
+        .ok_or(Errno::EINVAL)
 }
 
 /// A regular file or device node opened through the VFS.
+///
+/// The position is ours, not `axfs_ng::File`'s, so that a read whose copy to
+/// user memory fails leaves it alone and O_APPEND can change after open.
 pub struct RegularFile {
     inner: axfs_ng::File,
+    /// `None` for stream-like nodes, which ignore positions.
+    pos: Option<Mutex<u64>>,
     path: String,
 }
 
 impl RegularFile {
+    fn new(inner: axfs_ng::File) -> Self {
+        let stream = inner.location().flags().contains(NodeFlags::STREAM);
+        let path = path_of(inner.location());
+        Self {
+            inner,
+            pos: (!stream).then(|| Mutex::new(0)),
+            path,
+        }
+    }
+
     pub fn location(&self) -> &Location {
         self.inner.location()
+    }
+
+    fn size(&self) -> SysResult<u64> {
+        self.location().len().sys()
+    }
+
+    /// Sets the file size (ftruncate, O_TRUNC), through the page cache.
+    pub fn set_len(&self, len: u64) -> SysResult<()> {
+        self.inner.backend().sys()?.set_len(len).sys()
+    }
+
+    /// Reads at the position into `buf`; the position moves past the data
+    /// only once `commit` (the copy to user memory) has accepted it.
+    fn read_committed(
+        &self,
+        buf: &mut [u8],
+        commit: impl FnOnce(&[u8]) -> SysResult<()>,
+    ) -> SysResult<usize> {
+        let Some(pos) = &self.pos else {
+            let n = self.inner.read_at(&mut *buf, 0).sys()?;
+            commit(&buf[..n])?;
+            return Ok(n);
+        };
+        let mut pos = pos.lock();
+        let n = self.inner.read_at(&mut *buf, *pos).sys()?;
+        commit(&buf[..n])?;
+        *pos += n as u64;
+        Ok(n)
+    }
+
+    /// FIONREAD: the bytes from the position to the end, as an int (Linux
+    /// computes `i_size - f_pos`, negative past the end).
+    fn bytes_left(&self, arg: usize) -> SysResult<isize> {
+        let pos = self.pos.as_ref().map_or(0, |p| *p.lock());
+        let left = self.size()? as i64 - pos as i64;
+        write_val(arg, &(left as i32))?;
+        Ok(0)
     }
 }
 
 impl FileLike for RegularFile {
     fn read(&self, buf: &mut [u8], _nonblock: bool) -> SysResult<usize> {
-        self.inner.read(buf).map_err(crate::errno::from_ax)
+        self.read_committed(buf, |_| Ok(()))
+    }
+    fn read_to(
+        &self,
+        len: usize,
+        _nonblock: bool,
+        out: &mut dyn FnMut(&[u8]) -> SysResult<()>,
+    ) -> SysResult<usize> {
+        let mut kbuf = alloc::vec![0u8; len];
+        self.read_committed(&mut kbuf, out)
     }
     fn write(&self, buf: &[u8], _nonblock: bool) -> SysResult<usize> {
-        self.inner.write(buf).map_err(crate::errno::from_ax)
+        let Some(pos) = &self.pos else {
+            return self.inner.write_at(buf, 0).sys();
+        };
+        let mut pos = pos.lock();
+        let n = self.inner.write_at(buf, *pos).sys()?;
+        *pos += n as u64;
+        Ok(n)
+    }
+    fn append(&self, buf: &[u8]) -> SysResult<(usize, u64)> {
+        if self.pos.is_none() {
+            return self.inner.write_at(buf, 0).sys().map(|n| (n, 0));
+        }
+        self.inner
+            .access(axfs_ng::FileFlags::WRITE)
+            .sys()?
+            .append(buf)
+            .sys()
     }
     fn read_at(&self, buf: &mut [u8], offset: u64) -> SysResult<usize> {
         self.inner.read_at(buf, offset).sys()
@@ -61,19 +167,29 @@ impl FileLike for RegularFile {
         self.inner.write_at(buf, offset).sys()
     }
     fn seek(&self, offset: i64, whence: u32) -> SysResult<u64> {
-        let pos = match whence {
-            uapi::SEEK_SET => SeekFrom::Start(u64::try_from(offset).map_err(|_| Errno::EINVAL)?),
-            uapi::SEEK_CUR => SeekFrom::Current(offset),
-            uapi::SEEK_END => SeekFrom::End(offset),
-            _ => return Err(Errno::EINVAL),
+        let Some(pos) = &self.pos else {
+            return Ok(0);
         };
-        (&self.inner).seek(pos).map_err(|_| Errno::EINVAL)
+        let mut pos = pos.lock();
+        *pos = seek_target(*pos, self.size()?, offset, whence)?;
+        Ok(*pos)
     }
     fn stat(&self) -> SysResult<Kstat> {
         Ok(kstat_of(&self.location().metadata().sys()?))
     }
     fn ioctl(&self, cmd: u32, arg: usize) -> SysResult<isize> {
-        self.location().ioctl(cmd, arg).map(|v| v as isize).map_err(|_| Errno::ENOTTY)
+        if cmd == linux_raw_sys::ioctl::FIONREAD
+            && self.location().node_type() == NodeType::RegularFile
+        {
+            return self.bytes_left(arg);
+        }
+        self.location()
+            .ioctl(cmd, arg)
+            .map(|v| v as isize)
+            .map_err(|_| Errno::ENOTTY)
+    }
+    fn location(&self) -> Option<&Location> {
+        Some(self.inner.location())
     }
     fn path(&self) -> String {
         self.path.clone()
@@ -111,6 +227,9 @@ impl FileLike for Directory {
     fn stat(&self) -> SysResult<Kstat> {
         Ok(kstat_of(&self.loc.metadata().sys()?))
     }
+    fn location(&self) -> Option<&Location> {
+        Some(&self.loc)
+    }
     fn path(&self) -> String {
         path_of(&self.loc)
     }
@@ -123,45 +242,37 @@ impl FileLike for Directory {
 const TTY_MAJOR: u32 = 4;
 const TTYAUX_MAJOR: u32 = 5;
 
-/// Opens `path` relative to `ctx` with open(2) `flags` and creation `mode`.
-pub fn open_path(ctx: &FsContext, path: &str, flags: u32, mode: u32) -> SysResult<Arc<dyn FileLike>> {
+/// Opens the node at `loc`, found and checked by openat, with open(2) `flags`.
+pub fn open_location(loc: Location, flags: u32) -> SysResult<Arc<dyn FileLike>> {
+    if loc.is_dir() {
+        return Ok(Arc::new(Directory {
+            loc,
+            offset: Mutex::new(0),
+        }));
+    }
+    let meta = loc.metadata().sys()?;
+    if meta.node_type == NodeType::CharacterDevice
+        && matches!(meta.rdev.major(), TTY_MAJOR | TTYAUX_MAJOR)
+    {
+        return Ok(Console::shared());
+    }
     let acc = flags & uapi::O_ACCMODE;
-    let mut opts = OpenOptions::new();
-    opts.read(acc != uapi::O_WRONLY)
+    let file = OpenOptions::new()
+        .read(acc != uapi::O_WRONLY)
         .write(acc != uapi::O_RDONLY)
-        .create(flags & uapi::O_CREAT != 0)
-        .create_new(flags & uapi::O_CREAT != 0 && flags & uapi::O_EXCL != 0)
-        .truncate(flags & uapi::O_TRUNC != 0 && acc != uapi::O_RDONLY)
-        .append(flags & uapi::O_APPEND != 0)
-        .directory(flags & uapi::O_DIRECTORY != 0)
-        .no_follow(flags & uapi::O_NOFOLLOW != 0)
         .path(flags & uapi::O_PATH != 0)
-        .node_type(NodeType::RegularFile)
-        .mode(mode & 0o7777);
-    if acc == 3 {
-        return Err(Errno::EINVAL);
+        .open_loc(loc)
+        .sys()?
+        .into_file()
+        .sys()?;
+    let file = RegularFile::new(file);
+    if flags & uapi::O_TRUNC != 0
+        && flags & uapi::O_PATH == 0
+        && meta.node_type == NodeType::RegularFile
+    {
+        file.set_len(0)?;
     }
-    match opts.open(ctx, path).sys()? {
-        OpenResult::Dir(loc) => {
-            if acc != uapi::O_RDONLY && flags & uapi::O_PATH == 0 {
-                return Err(Errno::EISDIR);
-            }
-            Ok(Arc::new(Directory { loc, offset: Mutex::new(0) }))
-        }
-        OpenResult::File(f) => {
-            let meta = f.location().metadata().sys()?;
-            if flags & uapi::O_NOFOLLOW != 0 && meta.node_type == NodeType::Symlink && flags & uapi::O_PATH == 0 {
-                return Err(Errno::ELOOP);
-            }
-            if meta.node_type == NodeType::CharacterDevice
-                && matches!(meta.rdev.major(), TTY_MAJOR | TTYAUX_MAJOR)
-            {
-                return Ok(Console::shared());
-            }
-            let path = path_of(f.location());
-            Ok(Arc::new(RegularFile { inner: f, path }))
-        }
-    }
+    Ok(Arc::new(file))
 }
 
 /// Default permission for new nodes when the caller passes none.

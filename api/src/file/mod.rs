@@ -14,7 +14,7 @@ use core::sync::atomic::{AtomicU32, Ordering};
 
 pub use console::Console;
 pub use fd_table::{FdTable, RLIMIT_NOFILE_DEFAULT};
-pub use fs::{Directory, RegularFile, kstat_of, open_path, perm};
+pub use fs::{Directory, RegularFile, kstat_of, open_location, perm};
 
 /// Metadata of a VFS location as a Kstat.
 pub fn kstat_of_loc(loc: &axfs_ng_vfs::Location) -> crate::errno::SysResult<Kstat> {
@@ -63,8 +63,28 @@ pub mod events {
 pub trait FileLike: Send + Sync + Any {
     /// Reads at the current position (or from the stream).
     fn read(&self, buf: &mut [u8], nonblock: bool) -> SysResult<usize>;
+    /// read(2): reads up to `len` bytes and hands them to `out`, the copy to
+    /// user memory. Files with a position advance it only if `out` succeeds:
+    /// a read that fails with EFAULT consumes nothing (Linux leaves f_pos).
+    fn read_to(
+        &self,
+        len: usize,
+        nonblock: bool,
+        out: &mut dyn FnMut(&[u8]) -> SysResult<()>,
+    ) -> SysResult<usize> {
+        let mut kbuf = alloc::vec![0u8; len];
+        let n = self.read(&mut kbuf, nonblock)?;
+        out(&kbuf[..n])?;
+        Ok(n)
+    }
     /// Writes at the current position (or to the stream).
     fn write(&self, buf: &[u8], nonblock: bool) -> SysResult<usize>;
+    /// Writes at the end of the file, as O_APPEND does, leaving the position
+    /// alone; returns the bytes written and the new end. Files without an
+    /// end (pipes, terminals) fail with ESPIPE and are written as streams.
+    fn append(&self, _buf: &[u8]) -> SysResult<(usize, u64)> {
+        Err(Errno::ESPIPE)
+    }
     fn read_at(&self, _buf: &mut [u8], _offset: u64) -> SysResult<usize> {
         Err(Errno::ESPIPE)
     }
@@ -82,6 +102,11 @@ pub trait FileLike: Send + Sync + Any {
     /// Current readiness (`events::*` bits).
     fn poll(&self) -> u16 {
         events::POLLIN | events::POLLOUT
+    }
+    /// The filesystem node behind the file, if it has one (fchmod, fchown,
+    /// futimens and the AT_EMPTY_PATH calls act on it).
+    fn location(&self) -> Option<&axfs_ng_vfs::Location> {
+        None
     }
     /// The path shown in /proc/<pid>/fd.
     fn path(&self) -> String;
@@ -104,7 +129,10 @@ const SETFL_MASK: u32 = linux_raw_sys::general::O_APPEND
 
 impl OpenFile {
     pub fn new(file: Arc<dyn FileLike>, status: u32) -> Arc<Self> {
-        Arc::new(Self { file, status: AtomicU32::new(status) })
+        Arc::new(Self {
+            file,
+            status: AtomicU32::new(status),
+        })
     }
 
     pub fn status(&self) -> u32 {
@@ -113,7 +141,38 @@ impl OpenFile {
 
     pub fn set_status(&self, flags: u32) {
         let keep = self.status() & !SETFL_MASK;
-        self.status.store(keep | (flags & SETFL_MASK), Ordering::Relaxed);
+        self.status
+            .store(keep | (flags & SETFL_MASK), Ordering::Relaxed);
+    }
+
+    fn appending(&self) -> bool {
+        self.status() & linux_raw_sys::general::O_APPEND != 0
+    }
+
+    /// write(2): at the position, or under O_APPEND at the end of the file,
+    /// the position then following the data.
+    pub fn write(&self, buf: &[u8]) -> SysResult<usize> {
+        if self.appending() {
+            match self.file.append(buf) {
+                Ok((n, end)) => {
+                    self.file
+                        .seek(end as i64, linux_raw_sys::general::SEEK_SET)?;
+                    return Ok(n);
+                }
+                Err(Errno::ESPIPE) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        self.file.write(buf, self.nonblocking())
+    }
+
+    /// pwrite(2): at `offset`, except that under O_APPEND Linux writes at the
+    /// end of the file whatever the offset (a documented quirk).
+    pub fn write_at(&self, buf: &[u8], offset: u64) -> SysResult<usize> {
+        if self.appending() {
+            return self.file.append(buf).map(|(n, _)| n);
+        }
+        self.file.write_at(buf, offset)
     }
 
     pub fn nonblocking(&self) -> bool {

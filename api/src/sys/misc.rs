@@ -14,6 +14,10 @@ pub fn sys_getrandom(buf: usize, len: usize, flags: u32) -> SysResult {
     if flags & !(uapi::GRND_NONBLOCK | uapi::GRND_RANDOM | uapi::GRND_INSECURE) != 0 {
         return Err(Errno::EINVAL);
     }
+    // GRND_INSECURE asks for no blocking, GRND_RANDOM for the blocking pool.
+    if flags & (uapi::GRND_RANDOM | uapi::GRND_INSECURE) == uapi::GRND_RANDOM | uapi::GRND_INSECURE {
+        return Err(Errno::EINVAL);
+    }
     let len = len.min(33_554_431);
     let mut chunk = [0u8; 256];
     let mut done = 0;

@@ -11,6 +11,7 @@ use crate::uaccess::{Pod, read_val, write_val};
 
 unsafe impl Pod for uapi::timespec {}
 unsafe impl Pod for uapi::timeval {}
+unsafe impl Pod for uapi::timezone {}
 
 pub(crate) fn ts(d: Duration) -> uapi::timespec {
     uapi::timespec { tv_sec: d.as_secs() as _, tv_nsec: d.subsec_nanos() as _ }
@@ -49,12 +50,26 @@ pub fn sys_clock_getres(clock: i32, tp: usize) -> SysResult {
     Ok(0)
 }
 
-pub fn sys_gettimeofday(tv: usize, _tz: usize) -> SysResult {
+pub fn sys_gettimeofday(tv: usize, tz: usize) -> SysResult {
     if tv != 0 {
         let now = axhal::time::wall_time();
         write_val(tv, &uapi::timeval { tv_sec: now.as_secs() as _, tv_usec: now.subsec_micros() as _ })?;
     }
+    if tz != 0 {
+        // No settimeofday: the kernel's timezone stays UTC, all zeros.
+        write_val(tz, &uapi::timezone { tz_minuteswest: 0, tz_dsttime: 0 })?;
+    }
     Ok(0)
+}
+
+/// time(2): seconds since the epoch, also stored at `tloc` when non-NULL.
+#[cfg(target_arch = "x86_64")]
+pub fn sys_time(tloc: usize) -> SysResult {
+    let now = axhal::time::wall_time().as_secs() as i64;
+    if tloc != 0 {
+        write_val(tloc, &now)?;
+    }
+    Ok(now as isize)
 }
 
 /// Sleeps until the monotonic `deadline`. On a signal, the time left goes

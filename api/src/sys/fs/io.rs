@@ -1,0 +1,374 @@
+//! I/O on file descriptors: read/write and their vector and positional
+//! forms, seeking, fd table calls (close, dup, fcntl), pipes and ioctl.
+
+use alloc::vec::Vec;
+
+use linux_raw_sys::general as uapi;
+
+use super::{get_file, install};
+use crate::errno::{Errno, SysResult};
+use crate::file::{OpenFile, new_pipe};
+use crate::task::current_process;
+use crate::uaccess::{Pod, check_user_buffer, copy_from_user, copy_to_user, read_val, write_val};
+
+unsafe impl Pod for uapi::iovec {}
+
+/// Bytes moved by one read or write call at most; more is a short transfer,
+/// which callers must handle anyway.
+const MAX_IO: usize = 1 << 20;
+
+/// Linux's MAX_RW_COUNT: the most one call transfers.
+const MAX_RW_COUNT: usize = 0x7fff_f000;
+
+pub fn sys_read(fd: i32, buf: usize, len: usize) -> SysResult {
+    let f = get_file(fd)?;
+    if !f.readable() {
+        return Err(Errno::EBADF);
+    }
+    let len = len.min(MAX_IO);
+    check_user_buffer(buf, len)?;
+    let n = f
+        .file
+        .read_to(len, f.nonblocking(), &mut |data| copy_to_user(buf, data))?;
+    Ok(n as isize)
+}
+
+pub fn sys_write(fd: i32, buf: usize, len: usize) -> SysResult {
+    let f = get_file(fd)?;
+    if !f.writable() {
+        return Err(Errno::EBADF);
+    }
+    let mut kbuf = alloc::vec![0u8; len.min(MAX_IO)];
+    copy_from_user(&mut kbuf, buf)?;
+    Ok(f.write(&kbuf)? as isize)
+}
+
+/// The iovec array of readv/writev, each buffer checked to lie in user
+/// space up front (Linux's import_iovec), so a bad one fails the call
+/// before anything is transferred.
+fn read_iovecs(iov: usize, cnt: i32) -> SysResult<Vec<uapi::iovec>> {
+    if !(0..=1024).contains(&cnt) {
+        return Err(Errno::EINVAL);
+    }
+    let size = core::mem::size_of::<uapi::iovec>();
+    let iovecs: Vec<uapi::iovec> = (0..cnt as usize)
+        .map(|i| read_val(iov + i * size))
+        .collect::<SysResult<_>>()?;
+    for v in &iovecs {
+        if isize::try_from(v.iov_len).is_err() {
+            return Err(Errno::EINVAL);
+        }
+        check_user_buffer(v.iov_base as usize, v.iov_len as usize)?;
+    }
+    Ok(iovecs)
+}
+
+/// Runs `op` on each non-empty iovec in turn, stopping after a short
+/// transfer; an error after some progress ends the call with the progress.
+fn for_each_iovec(
+    fd: i32,
+    iov: usize,
+    cnt: i32,
+    op: fn(i32, usize, usize) -> SysResult,
+) -> SysResult {
+    get_file(fd)?;
+    let mut total = 0isize;
+    for v in read_iovecs(iov, cnt)? {
+        let len = v.iov_len as usize;
+        if len == 0 {
+            continue;
+        }
+        match op(fd, v.iov_base as usize, len) {
+            Ok(n) => {
+                total += n;
+                if (n as usize) < len {
+                    break;
+                }
+            }
+            Err(e) if total == 0 => return Err(e),
+            Err(_) => break,
+        }
+    }
+    Ok(total)
+}
+
+pub fn sys_readv(fd: i32, iov: usize, cnt: i32) -> SysResult {
+    for_each_iovec(fd, iov, cnt, sys_read)
+}
+
+pub fn sys_writev(fd: i32, iov: usize, cnt: i32) -> SysResult {
+    for_each_iovec(fd, iov, cnt, sys_write)
+}
+
+pub fn sys_pread64(fd: i32, buf: usize, len: usize, off: i64) -> SysResult {
+    let f = get_file(fd)?;
+    if !f.readable() {
+        return Err(Errno::EBADF);
+    }
+    if off < 0 {
+        return Err(Errno::EINVAL);
+    }
+    let mut kbuf = alloc::vec![0u8; len.min(MAX_IO)];
+    check_user_buffer(buf, kbuf.len())?;
+    let n = f.file.read_at(&mut kbuf, off as u64)?;
+    copy_to_user(buf, &kbuf[..n])?;
+    Ok(n as isize)
+}
+
+pub fn sys_pwrite64(fd: i32, buf: usize, len: usize, off: i64) -> SysResult {
+    let f = get_file(fd)?;
+    if !f.writable() {
+        return Err(Errno::EBADF);
+    }
+    if off < 0 {
+        return Err(Errno::EINVAL);
+    }
+    let mut kbuf = alloc::vec![0u8; len.min(MAX_IO)];
+    copy_from_user(&mut kbuf, buf)?;
+    Ok(f.write_at(&kbuf, off as u64)? as isize)
+}
+
+/// sendfile(2): copies up to `count` bytes from `in_fd` to `out_fd`, reading
+/// at `*offset` when given (which then advances instead of the position).
+pub fn sys_sendfile(out_fd: i32, in_fd: i32, offset: usize, count: usize) -> SysResult {
+    let start: Option<i64> = if offset != 0 {
+        Some(read_val(offset)?)
+    } else {
+        None
+    };
+    let input = get_file(in_fd)?;
+    if !input.readable() {
+        return Err(Errno::EBADF);
+    }
+    let mut pos = match start {
+        // Positional reads need a file with positions (Linux's FMODE_PREAD).
+        Some(_) if input.file.read_at(&mut [], 0) == Err(Errno::ESPIPE) => {
+            return Err(Errno::ESPIPE);
+        }
+        Some(p) => Some(u64::try_from(p).map_err(|_| Errno::EINVAL)?),
+        // The input's own position; None for streams (pipes).
+        None => input.file.seek(0, uapi::SEEK_CUR).ok(),
+    };
+    let output = get_file(out_fd)?;
+    if !output.writable() {
+        return Err(Errno::EBADF);
+    }
+    // Linux splices only into files written at their position.
+    if output.status() & uapi::O_APPEND != 0 {
+        return Err(Errno::EINVAL);
+    }
+    let result = copy_file_data(&input, &output, &mut pos, count.min(MAX_RW_COUNT));
+    match (start, pos) {
+        (Some(_), Some(p)) => write_val(offset, &(p as i64))?,
+        (None, Some(p)) => {
+            input.file.seek(p as i64, uapi::SEEK_SET)?;
+        }
+        _ => {}
+    }
+    result
+}
+
+/// The copy loop of sendfile: reads at `pos` (advancing it by what was
+/// written) or from the stream, until `count`, EOF or a short write. An
+/// error after some progress ends the copy with the progress.
+fn copy_file_data(
+    input: &OpenFile,
+    output: &OpenFile,
+    pos: &mut Option<u64>,
+    count: usize,
+) -> SysResult {
+    let mut buf = alloc::vec![0u8; count.min(64 * 1024)];
+    let mut total = 0;
+    while total < count {
+        let want = (count - total).min(buf.len());
+        let step = match *pos {
+            Some(p) => input.file.read_at(&mut buf[..want], p),
+            None => input.file.read(&mut buf[..want], input.nonblocking()),
+        }
+        .and_then(|n| {
+            if n == 0 {
+                Ok((0, 0))
+            } else {
+                output.write(&buf[..n]).map(|w| (n, w))
+            }
+        });
+        let (read, written) = match step {
+            Ok(rw) => rw,
+            Err(e) if total == 0 => return Err(e),
+            Err(_) => break,
+        };
+        total += written;
+        if let Some(p) = pos {
+            *p += written as u64;
+        }
+        if read == 0 || written < read {
+            break;
+        }
+    }
+    Ok(total as isize)
+}
+
+pub fn sys_close(fd: i32) -> SysResult {
+    current_process().fds.lock().remove(fd)?;
+    Ok(0)
+}
+
+pub fn sys_close_range(first: u32, last: u32, flags: u32) -> SysResult {
+    const CLOSE_RANGE_UNSHARE: u32 = 2;
+    const CLOSE_RANGE_CLOEXEC: u32 = 4;
+    if flags & !(CLOSE_RANGE_UNSHARE | CLOSE_RANGE_CLOEXEC) != 0 || first > last {
+        return Err(Errno::EINVAL);
+    }
+    current_process().fds.lock().close_range(
+        first as usize,
+        last as usize,
+        flags & CLOSE_RANGE_CLOEXEC != 0,
+    );
+    Ok(0)
+}
+
+pub fn sys_lseek(fd: i32, off: i64, whence: u32) -> SysResult {
+    let f = get_file(fd)?;
+    Ok(f.file.seek(off, whence)? as isize)
+}
+
+pub fn sys_fcntl(fd: i32, cmd: u32, arg: usize) -> SysResult {
+    let proc = current_process();
+    let f = get_file(fd)?;
+    let limit = proc
+        .nofile_limit
+        .load(core::sync::atomic::Ordering::Relaxed);
+    match cmd {
+        uapi::F_DUPFD | uapi::F_DUPFD_CLOEXEC => {
+            if arg >= limit {
+                return Err(Errno::EINVAL);
+            }
+            Ok(proc
+                .fds
+                .lock()
+                .add_from(arg, f, cmd == uapi::F_DUPFD_CLOEXEC, limit)? as isize)
+        }
+        uapi::F_GETFD => Ok(proc.fds.lock().cloexec(fd)? as isize),
+        uapi::F_SETFD => {
+            proc.fds
+                .lock()
+                .set_cloexec(fd, arg & uapi::FD_CLOEXEC as usize != 0)?;
+            Ok(0)
+        }
+        uapi::F_GETFL => Ok(f.status() as isize),
+        uapi::F_SETFL => {
+            f.set_status(arg as u32);
+            Ok(0)
+        }
+        uapi::F_GETLK | uapi::F_SETLK | uapi::F_SETLKW => Ok(0),
+        _ => Err(Errno::EINVAL),
+    }
+}
+
+pub fn sys_dup(fd: i32) -> SysResult {
+    let proc = current_process();
+    let f = get_file(fd)?;
+    let limit = proc
+        .nofile_limit
+        .load(core::sync::atomic::Ordering::Relaxed);
+    Ok(proc.fds.lock().add(f, false, limit)? as isize)
+}
+
+pub fn sys_dup3(old: i32, new: i32, flags: u32) -> SysResult {
+    if flags & !uapi::O_CLOEXEC != 0 || old == new {
+        return Err(Errno::EINVAL);
+    }
+    let proc = current_process();
+    let f = get_file(old)?;
+    let limit = proc
+        .nofile_limit
+        .load(core::sync::atomic::Ordering::Relaxed);
+    if new < 0 || new as usize >= limit {
+        return Err(Errno::EBADF);
+    }
+    let old_file = proc
+        .fds
+        .lock()
+        .set(new as usize, f, flags & uapi::O_CLOEXEC != 0);
+    drop(old_file);
+    Ok(new as isize)
+}
+
+#[cfg(target_arch = "x86_64")]
+pub fn sys_dup2(old: i32, new: i32) -> SysResult {
+    if old == new {
+        get_file(old)?;
+        return Ok(new as isize);
+    }
+    sys_dup3(old, new, 0)
+}
+
+pub fn sys_pipe2(fds: usize, flags: u32) -> SysResult {
+    if flags & !(uapi::O_CLOEXEC | uapi::O_NONBLOCK | uapi::O_DIRECT) != 0 {
+        return Err(Errno::EINVAL);
+    }
+    check_user_buffer(fds, 8)?;
+    let (r, w) = new_pipe();
+    let cloexec = flags & uapi::O_CLOEXEC != 0;
+    let st = flags & uapi::O_NONBLOCK;
+    let rfd = install(r, uapi::O_RDONLY | st, cloexec)?;
+    let wfd = match install(w, uapi::O_WRONLY | st, cloexec) {
+        Ok(fd) => fd,
+        Err(e) => {
+            let _ = sys_close(rfd);
+            return Err(e);
+        }
+    };
+    if let Err(e) = write_val(fds, &[rfd, wfd]) {
+        let _ = sys_close(rfd);
+        let _ = sys_close(wfd);
+        return Err(e);
+    }
+    Ok(0)
+}
+
+pub fn sys_ioctl(fd: i32, cmd: u32, arg: usize) -> SysResult {
+    let f = get_file(fd)?;
+    match cmd {
+        linux_raw_sys::ioctl::FIONBIO => {
+            let on: i32 = read_val(arg)?;
+            let st = f.status();
+            f.set_status(if on != 0 {
+                st | uapi::O_NONBLOCK
+            } else {
+                st & !uapi::O_NONBLOCK
+            });
+            Ok(0)
+        }
+        linux_raw_sys::ioctl::FIOCLEX => current_process()
+            .fds
+            .lock()
+            .set_cloexec(fd, true)
+            .map(|_| 0),
+        linux_raw_sys::ioctl::FIONCLEX => current_process()
+            .fds
+            .lock()
+            .set_cloexec(fd, false)
+            .map(|_| 0),
+        _ => f.file.ioctl(cmd, arg),
+    }
+}
+
+pub fn sys_ftruncate(fd: i32, len: i64) -> SysResult {
+    let f = get_file(fd)?;
+    if len < 0 || !f.writable() {
+        return Err(Errno::EINVAL);
+    }
+    let rf = f
+        .file
+        .as_any()
+        .downcast_ref::<crate::file::RegularFile>()
+        .ok_or(Errno::EINVAL)?;
+    rf.set_len(len as u64)?;
+    Ok(0)
+}
+
+pub fn sys_fsync(fd: i32) -> SysResult {
+    get_file(fd)?;
+    Ok(0)
+}
