@@ -22,7 +22,7 @@ pub fn kstat_of_loc(loc: &axfs_ng_vfs::Location) -> crate::errno::SysResult<Ksta
     Ok(kstat_of(&loc.metadata().sys()?))
 }
 pub use pages::FilePages;
-pub use pipe::new_pipe;
+pub use pipe::{PipeEnd, new_pipe};
 pub use readiness::wait_readiness;
 
 use crate::errno::{Errno, SysResult};

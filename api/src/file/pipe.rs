@@ -12,7 +12,7 @@ use crate::errno::{Errno, SysResult};
 use crate::task::wait::WaitQueue;
 
 /// Linux's default pipe capacity.
-const PIPE_CAPACITY: usize = 65536;
+const PIPE_DEF_CAPACITY: usize = 65536;
 /// Writes up to this size are atomic (POSIX PIPE_BUF).
 const PIPE_BUF: usize = 4096;
 
@@ -23,9 +23,15 @@ struct Shared {
     /// Woken whenever data, space, or an end changes.
     wq: WaitQueue,
     ino: u64,
+    /// Bytes the pipe holds at most (F_GETPIPE_SZ / F_SETPIPE_SZ).
+    capacity: core::sync::atomic::AtomicUsize,
 }
 
 impl Shared {
+    fn capacity(&self) -> usize {
+        self.capacity.load(core::sync::atomic::Ordering::Relaxed)
+    }
+
     /// Wakes the pipe's own waiters and pollers after data, space or an end changed.
     fn changed(&self) {
         self.wq.notify_all();
@@ -47,11 +53,39 @@ pub fn new_pipe() -> (Arc<PipeEnd>, Arc<PipeEnd>) {
         writers: Mutex::new(1),
         wq: WaitQueue::new(),
         ino: NEXT_INO.fetch_add(1, core::sync::atomic::Ordering::Relaxed),
+        capacity: core::sync::atomic::AtomicUsize::new(PIPE_DEF_CAPACITY),
     });
     (
         Arc::new(PipeEnd { shared: shared.clone(), is_reader: true }),
         Arc::new(PipeEnd { shared, is_reader: false }),
     )
+}
+
+impl PipeEnd {
+    /// F_GETPIPE_SZ.
+    pub fn capacity(&self) -> usize {
+        self.shared.capacity()
+    }
+
+    /// F_SETPIPE_SZ as Linux's pipe_set_size: the size is rounded up to a
+    /// power-of-two number of pages; it may not drop below what the pipe
+    /// holds (EBUSY). Callers are root, so /proc/sys/fs/pipe-max-size does
+    /// not apply; sizes past 2^31 are EINVAL.
+    pub fn set_capacity(&self, size: usize) -> SysResult<usize> {
+        const PAGE: usize = 4096;
+        if size > 1 << 31 {
+            return Err(Errno::EINVAL);
+        }
+        let size = size.max(PAGE).next_power_of_two();
+        let buf = self.shared.buf.lock();
+        if buf.len() > size {
+            return Err(Errno::EBUSY);
+        }
+        self.shared.capacity.store(size, core::sync::atomic::Ordering::Relaxed);
+        drop(buf);
+        self.shared.changed();
+        Ok(size)
+    }
 }
 
 impl Drop for PipeEnd {
@@ -108,7 +142,7 @@ impl FileLike for PipeEnd {
             }
             {
                 let mut buf = self.shared.buf.lock();
-                let space = PIPE_CAPACITY - buf.len();
+                let space = self.shared.capacity() - buf.len();
                 let left = data.len() - written;
                 // Small writes are atomic: wait until they fit entirely.
                 if space > 0 && (left > PIPE_BUF || space >= left) {
@@ -124,7 +158,7 @@ impl FileLike for PipeEnd {
                 return if written > 0 { Ok(written) } else { Err(Errno::EAGAIN) };
             }
             let room = self.shared.wq.wait_until(|| {
-                PIPE_CAPACITY - self.shared.buf.lock().len() >= (data.len() - written).min(PIPE_BUF)
+                self.shared.capacity() - self.shared.buf.lock().len() >= (data.len() - written).min(PIPE_BUF)
                     || *self.shared.readers.lock() == 0
             });
             // Interrupted after a partial write: report what was written.
@@ -159,7 +193,7 @@ impl FileLike for PipeEnd {
             ev
         } else if *self.shared.readers.lock() == 0 {
             events::POLLERR
-        } else if PIPE_CAPACITY - buf_len >= PIPE_BUF {
+        } else if self.shared.capacity() - buf_len >= PIPE_BUF {
             events::POLLOUT
         } else {
             0

@@ -261,6 +261,12 @@ pub fn sys_fcntl(fd: i32, cmd: u32, arg: usize) -> SysResult {
             Ok(0)
         }
         uapi::F_GETLK | uapi::F_SETLK | uapi::F_SETLKW => Ok(0),
+        uapi::F_GETPIPE_SZ | uapi::F_SETPIPE_SZ => {
+            // Only pipes have a size to report or set (Linux's pipe_fcntl).
+            let pipe = f.file.as_any().downcast_ref::<crate::file::PipeEnd>().ok_or(Errno::EBADF)?;
+            let size = if cmd == uapi::F_GETPIPE_SZ { pipe.capacity() } else { pipe.set_capacity(arg)? };
+            Ok(size as isize)
+        }
         _ => Err(Errno::EINVAL),
     }
 }
