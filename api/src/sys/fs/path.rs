@@ -245,6 +245,10 @@ pub fn sys_openat(dirfd: i32, path: usize, flags: u32, mode: u32) -> SysResult {
     if flags & uapi::O_ACCMODE == uapi::O_ACCMODE {
         return Err(Errno::EINVAL);
     }
+    // Unnamed temporary files: what Linux says for filesystems without them.
+    if flags & uapi::O_TMPFILE == uapi::O_TMPFILE {
+        return Err(Errno::EOPNOTSUPP);
+    }
     let ctx = dir_context(dirfd, &path)?;
     let loc = if flags & uapi::O_CREAT != 0 {
         open_create(&ctx, &path, flags, mode & !umask() & 0o7777)?
@@ -298,7 +302,7 @@ pub fn sys_unlinkat(dirfd: i32, path: usize, flags: u32) -> SysResult {
             _ => {}
         }
         let loc = at.child()?;
-        if loc.is_mountpoint() || loc.is_root_of_mount() {
+        if loc.is_root_of_mount() {
             return Err(Errno::EBUSY);
         }
         at.dir_node()?.unlink(&at.name, true).sys()?;
@@ -417,7 +421,8 @@ fn check_rename(old: &Parent, new: &Parent, flags: u32) -> SysResult<bool> {
     if dst.inode() == src.inode() {
         return Ok(false);
     }
-    if dst.is_mountpoint() || src.is_mountpoint() {
+    // A name that is a mountpoint looks up to the root of the mount on it.
+    if dst.is_root_of_mount() || src.is_root_of_mount() {
         return Err(Errno::EBUSY);
     }
     if !exchange {
