@@ -126,6 +126,11 @@ impl RegularFile {
         write_val(arg, &(left as i32))?;
         Ok(0)
     }
+
+    /// The open file, whose page cache mmap maps.
+    pub fn file(&self) -> &axfs_ng::File {
+        &self.inner
+    }
 }
 
 impl FileLike for RegularFile {

@@ -5,7 +5,7 @@
 
 use alloc::sync::Arc;
 
-use axfs_ng::{CachedFile, File, FileBackend};
+use axfs_ng::{CachedFile, File};
 use axfs_ng_vfs::Location;
 use memory_addr::PhysAddr;
 use mm::aspace::{PageError, PageSource, SourceIdentity};
@@ -25,12 +25,6 @@ impl FilePages {
         }
         done
     }
-}
-
-/// Whether `file` goes through the page cache: only such files can be
-/// mapped (pseudo files and devices read straight from their node).
-pub fn is_cached(file: &File) -> bool {
-    matches!(file.backend(), Ok(FileBackend::Cached(_)))
 }
 
 /// The file's length, or an I/O error.
@@ -96,20 +90,16 @@ pub struct SharedFile {
 }
 
 impl SharedFile {
-    /// `None` when the file bypasses the page cache.
-    pub fn new(file: &File) -> Option<Arc<Self>> {
-        let Ok(FileBackend::Cached(cache)) = file.backend() else {
-            return None;
-        };
-        let cache = cache.clone();
+    /// Lends the frames of `cache`, the page cache of an open file.
+    pub fn new(cache: CachedFile) -> Arc<Self> {
         let id = rmap::new_source_id();
         let listener = cache
             .add_evict_listener(move |pn, _| rmap::evict_shared(id, pn as u64 * PAGE_SIZE as u64));
-        Some(Arc::new(Self {
+        Arc::new(Self {
             cache,
             id,
             listener,
-        }))
+        })
     }
 }
 

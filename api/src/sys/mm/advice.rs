@@ -215,14 +215,16 @@ fn lock_pages(addr: usize, len: usize, populate: bool) -> SysResult {
     let mut aspace = space.lock();
     holes_are_enomem(&aspace, start, end)?;
     if populate {
-        populate_areas(&mut aspace, start, end);
+        populate_areas(&mut aspace, start, end)?;
     }
     Ok(0)
 }
 
-/// Faults in every accessible area of the range, as Linux's mm_populate:
-/// writable private areas with write faults (breaking copy-on-write).
-fn populate_areas(aspace: &mut AddrSpace, start: usize, end: usize) {
+/// Faults in the areas of the range as Linux's __mm_populate: writable
+/// private areas with write faults (breaking copy-on-write), stopping at an
+/// inaccessible area or a failed fault. Errors are mlock's: ENOMEM for
+/// what Linux sees as EFAULT, EAGAIN for a lack of memory.
+fn populate_areas(aspace: &mut AddrSpace, start: usize, end: usize) -> SysResult {
     let areas: Vec<(usize, usize, Prot, bool)> = aspace
         .vmas()
         .overlapping(start, end)
@@ -234,10 +236,13 @@ fn populate_areas(aspace: &mut AddrSpace, start: usize, end: usize) {
         } else {
             Prot::READ
         };
-        if prot.allows(access) {
-            let _ = aspace.populate(s, e - s, access);
+        match aspace.populate(s, e - s, access) {
+            Ok(()) => {}
+            Err(Fault::NoMemory) => return Err(Errno::EAGAIN),
+            Err(_) => return Err(Errno::ENOMEM),
         }
     }
+    Ok(0)
 }
 
 pub fn sys_mlock(addr: usize, len: usize) -> SysResult {

@@ -3,7 +3,7 @@
 
 use alloc::sync::Arc;
 
-use axfs_ng::OpenOptions;
+use axfs_ng::{File, FileBackend, FileFlags};
 use axfs_ng_vfs::NodeType;
 use linux_raw_sys::general as uapi;
 use mm::aspace::{AddrSpace, Mapping, PageSource, Source};
@@ -11,7 +11,7 @@ use mm::{PAGE_SIZE, Prot, page_floor};
 
 use super::{MMAP_MIN, TASK_SIZE, may_commit, page_align, prot_of};
 use crate::errno::{Errno, SysResult, VfsResultExt};
-use crate::file::{FilePages, OpenFile, RegularFile, SharedFile, is_cached};
+use crate::file::{FilePages, OpenFile, RegularFile, SharedFile};
 use crate::task::{MMAP_TOP, current_process};
 
 #[cfg(target_arch = "x86_64")]
@@ -210,12 +210,12 @@ fn file_area(f: &OpenFile, flags: u32, prot: Prot, off: u64, len: usize) -> SysR
     })
 }
 
-/// Pages of a regular file come from its page cache: shared mappings map
-/// the cache's frames, private ones copy them. /dev/zero maps anonymous
-/// memory; other devices and uncached (pseudo) files cannot be mapped.
+/// Pages of a regular file come from the open file's page cache: shared
+/// mappings map the cache's frames, private ones copy them. /dev/zero maps
+/// anonymous memory; other devices and uncached (pseudo) files cannot be
+/// mapped.
 fn file_source(rf: &RegularFile, shared: bool, off: u64) -> SysResult<Source> {
-    let loc = rf.location();
-    let meta = loc.metadata().sys()?;
+    let meta = rf.location().metadata().sys()?;
     match meta.node_type {
         NodeType::RegularFile => {}
         NodeType::CharacterDevice if (meta.rdev.major(), meta.rdev.minor()) == DEV_ZERO => {
@@ -223,18 +223,14 @@ fn file_source(rf: &RegularFile, shared: bool, off: u64) -> SysResult<Source> {
         }
         _ => return Err(Errno::ENODEV),
     }
-    let file = OpenOptions::new()
-        .read(true)
-        .open_loc(loc.clone())
-        .sys()?
-        .into_file()
-        .sys()?;
-    let pages: Arc<dyn PageSource> = if shared {
-        SharedFile::new(&file).ok_or(Errno::ENODEV)?
-    } else if is_cached(&file) {
-        Arc::new(FilePages(file))
-    } else {
+    let backend = rf.file().backend().sys()?;
+    let FileBackend::Cached(cache) = backend else {
         return Err(Errno::ENODEV);
+    };
+    let pages: Arc<dyn PageSource> = if shared {
+        SharedFile::new(cache.clone())
+    } else {
+        Arc::new(FilePages(File::new(backend.clone(), FileFlags::READ)))
     };
     Ok(Source::File {
         file: pages,
