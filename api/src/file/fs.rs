@@ -77,6 +77,7 @@ pub struct RegularFile {
 
 impl RegularFile {
     fn new(inner: axfs_ng::File) -> Self {
+        let inner = super::pages::on_shared_cache(inner);
         let stream = inner.location().flags().contains(NodeFlags::STREAM);
         let path = path_of(inner.location());
         Self {

@@ -5,11 +5,42 @@
 
 use alloc::sync::Arc;
 
-use axfs_ng::{CachedFile, File};
-use axfs_ng_vfs::Location;
+use axfs_ng::{CachedFile, File, FileBackend};
+use axfs_ng_vfs::{Location, TypeMap};
 use memory_addr::PhysAddr;
 use mm::aspace::{PageError, PageSource, SourceIdentity};
 use mm::{PAGE_SIZE, page_ceil, rmap};
+
+/// The page cache of the file at `loc`, shared by every open of it.
+///
+/// axfs-ng keeps a weak reference to a file's cache in the node's user
+/// data, and that map appends on insert and answers lookups with the
+/// first entry: once the last handle of a file closes, its dead entry
+/// shadows every later one, so each further open would get a private cache
+/// and writes through one descriptor (or mapping) would not be seen through
+/// another. Two lookups that disagree reveal that; the dead entry is then
+/// cleared (the cache is the only user of that map).
+fn shared_cache(loc: &Location) -> CachedFile {
+    let cache = CachedFile::get_or_create(loc.clone());
+    if cache.ptr_eq(&CachedFile::get_or_create(loc.clone())) {
+        return cache;
+    }
+    *loc.user_data() = TypeMap::new();
+    CachedFile::get_or_create(loc.clone())
+}
+
+/// `file`, moved onto the page cache its location shares with every other
+/// open (see [`shared_cache`]); uncached files are left as they are.
+pub fn on_shared_cache(file: File) -> File {
+    let Ok(FileBackend::Cached(cache)) = file.backend() else {
+        return file;
+    };
+    let shared = shared_cache(file.location());
+    if cache.ptr_eq(&shared) {
+        return file;
+    }
+    File::new(FileBackend::Cached(shared), file.flags())
+}
 
 pub struct FilePages(pub File);
 
