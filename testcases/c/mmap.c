@@ -107,6 +107,21 @@ int main(void)
     munmap(p, 2 * PG);
     close(fd);
 
+    /* two descriptors of a file closed before, each with a shared mapping:
+     * all four views see the same bytes */
+    int d1 = open("f", O_RDONLY), d2 = open("f", O_RDWR);
+    char *v1 = mm(NULL, PG, PROT_READ, MAP_SHARED, d1, 0);
+    char *v2 = mm(NULL, PG, PROT_READ | PROT_WRITE, MAP_SHARED, d2, 0);
+    v2[2] = 'M';
+    pwrite(d2, "W", 1, 3);
+    char two[2];
+    pread(d1, two, 2, 2);
+    printf("views agree: %c%c %c%c %c%c\n", two[0], two[1], v1[2], v1[3], v2[2], v2[3]);
+    munmap(v1, PG);
+    munmap(v2, PG);
+    close(d1);
+    close(d2);
+
     int ro = open("f", O_RDONLY);
     TRY("shared writable on O_RDONLY fd", mm(NULL, PG, PROT_READ | PROT_WRITE, MAP_SHARED, ro, 0));
     TRY("private writable on O_RDONLY fd", mm(NULL, PG, PROT_READ | PROT_WRITE, MAP_PRIVATE, ro, 0));

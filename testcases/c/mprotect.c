@@ -42,6 +42,44 @@ int main(void)
     pread(ro, &c, 1, 0);
     printf("private write stays private: %c %c\n", pm[0], c);
 
+    /* PROT_NONE pages keep their data, also across fork, copy-on-write */
+    char *z = mmap(NULL, 2 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    z[0] = 'P';
+    z[PG] = 'Q';
+    mprotect(z, 2 * PG, PROT_NONE);
+    printf("PROT_NONE page after fork: read -> %s\n", t_in_child(readp, z));
+    pid_t pid = fork();
+    if (pid == 0) {
+        mprotect(z, PG, PROT_READ | PROT_WRITE);
+        int kept = z[0] == 'P';
+        z[0] = 'C';
+        _exit(kept ? 0 : 1);
+    }
+    int status;
+    waitpid(pid, &status, 0);
+    printf("child sees the data after PROT_READ|PROT_WRITE: %s\n", t_child_status(status));
+    CHECK("back to PROT_READ", syscall(SYS_mprotect, z, PG, PROT_READ));
+    printf("parent keeps its copy: %c\n", z[0]);
+    int pp[2];
+    pipe(pp);
+    CHECK("write(2) from a PROT_NONE page", write(pp[1], z + PG, 4));
+
+    /* a shared file mapping written by a child is seen by read(2) */
+    int rw = open("f", O_RDWR);
+    char *s = mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_SHARED, rw, 0);
+    pid = fork();
+    if (pid == 0) {
+        s[1] = 'K';
+        _exit(0);
+    }
+    waitpid(pid, NULL, 0);
+    pread(rw, &c, 1, 1);
+    printf("child's store in a shared file mapping: %c %c\n", s[1], c);
+    CHECK("shared mapping PROT_NONE", syscall(SYS_mprotect, s, PG, PROT_NONE));
+    printf("shared PROT_NONE read: %s\n", t_in_child(readp, s));
+    CHECK("shared mapping back to PROT_READ", syscall(SYS_mprotect, s, PG, PROT_READ));
+    printf("shared data kept: %c\n", s[1]);
+
     /* a read-only page makes write(2) into it fail with EFAULT */
     char *b = mmap(NULL, PG, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     CHECK("read(2) into read-only page", read(ro, b, 4));

@@ -39,5 +39,21 @@ int main(void)
     munmap(q, 2 * PG);
     char *r = mmap(q, 2 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
     printf("remap same range: %s, zeroed=%d\n", r == q ? "same address" : "other", r != MAP_FAILED && r[0] == 0);
+
+    /* a 1 TiB reservation with a few pages touched far apart: protecting
+     * and unmapping it costs what is populated, not its size */
+    size_t tib = 1UL << 40;
+    char *big = mmap(NULL, tib, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    printf("1 TiB PROT_NONE reservation: %s\n", big == MAP_FAILED ? errname(errno) : "ok");
+    int ok = 1;
+    for (size_t off = 0; off < tib; off += tib / 4) {
+        ok &= mprotect(big + off, PG, PROT_READ | PROT_WRITE) == 0;
+        big[off] = 7;
+    }
+    printf("pages touched: %d\n", ok);
+    CHECK("mprotect the whole reservation", mprotect(big, tib, PROT_READ));
+    printf("data kept: %d\n", big[tib / 2] == 7);
+    CHECK("munmap the whole reservation", munmap(big, tib));
+    printf("reservation gone: %s\n", t_in_child(readp, big + tib / 2));
     return 0;
 }

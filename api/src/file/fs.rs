@@ -77,6 +77,7 @@ pub struct RegularFile {
 
 impl RegularFile {
     fn new(inner: axfs_ng::File) -> Self {
+        let inner = super::pages::on_shared_cache(inner);
         let stream = inner.location().flags().contains(NodeFlags::STREAM);
         let path = path_of(inner.location());
         Self {
@@ -125,6 +126,11 @@ impl RegularFile {
         let left = self.size()? as i64 - pos as i64;
         write_val(arg, &(left as i32))?;
         Ok(0)
+    }
+
+    /// The open file, whose page cache mmap maps.
+    pub fn file(&self) -> &axfs_ng::File {
+        &self.inner
     }
 }
 

@@ -21,7 +21,7 @@ pub fn kstat_of_loc(loc: &axfs_ng_vfs::Location) -> crate::errno::SysResult<Ksta
     use crate::errno::VfsResultExt;
     Ok(kstat_of(&loc.metadata().sys()?))
 }
-pub use pages::FilePages;
+pub use pages::{FilePages, SharedFile};
 pub use pipe::{PipeEnd, new_pipe};
 pub use readiness::wait_readiness;
 

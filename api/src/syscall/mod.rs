@@ -119,6 +119,13 @@ fn dispatch(uctx: &mut UserContext, sysno: usize, a: [usize; 6]) -> SysResult {
         nr::__NR_mprotect => mm::sys_mprotect(a[0], a[1], u(a[2])),
         nr::__NR_mremap => mm::sys_mremap(a[0], a[1], a[2], u(a[3]), a[4]),
         nr::__NR_madvise => mm::sys_madvise(a[0], a[1], u(a[2])),
+        nr::__NR_msync => mm::sys_msync(a[0], a[1], u(a[2])),
+        nr::__NR_mincore => mm::sys_mincore(a[0], a[1], a[2]),
+        nr::__NR_mlock => mm::sys_mlock(a[0], a[1]),
+        nr::__NR_mlock2 => mm::sys_mlock2(a[0], a[1], u(a[2])),
+        nr::__NR_munlock => mm::sys_munlock(a[0], a[1]),
+        nr::__NR_mlockall => mm::sys_mlockall(u(a[0])),
+        nr::__NR_munlockall => mm::sys_munlockall(),
         #[cfg(target_arch = "x86_64")]
         nr::__NR_clone => task::sys_clone(uctx, a[0] as u64, a[1], a[2], a[3], a[4]),
         #[cfg(target_arch = "riscv64")]

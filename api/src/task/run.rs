@@ -64,8 +64,7 @@ pub fn user_entry(uctx: UserContext) {
             ReturnReason::Syscall => crate::syscall::handle(uctx),
             ReturnReason::PageFault(addr, flags) => {
                 if !handle_user_fault(addr.as_usize(), flags) {
-                    let mapped = thread.process.aspace().lock().vmas().find(addr.as_usize()).is_some();
-                    let (info, trap) = signal::page_fault_signal(uctx, addr, mapped);
+                    let (info, trap) = crate::sys::mm::page_fault_signal(uctx, addr, fault_access(flags));
                     log::debug!("tid {}: SIGSEGV at {:#x} ip={:#x}", thread.tid, addr, uctx.ip());
                     signal::force_fault(&thread, info, trap);
                 }

@@ -1,21 +1,55 @@
 //! A user address space: the hardware page table plus the VMAs that say what
-//! each page should hold. Pages are filled on first touch (demand paging);
-//! private pages shared after `fork` are copied on the first write.
+//! each page should hold. Pages are filled on first touch (demand paging).
+//!
+//! Private pages are frames of their own, shared copy-on-write after `fork`;
+//! those of a `PROT_NONE` area are taken out of the page table ("parked") so
+//! that any access faults, and put back when the area becomes accessible.
+//! Shared pages belong to their source (a file's page cache, anonymous
+//! shared memory): the page table only caches them, so dropping an entry
+//! loses nothing and it is filled again on the next touch.
 
+use alloc::collections::BTreeMap;
 use alloc::sync::Arc;
+use alloc::vec::Vec;
 
 use axhal::paging::{MappingFlags, PageSize, PageTable};
 use memory_addr::{PhysAddr, VirtAddr};
 
-use crate::vma::{Backing, Prot, VmaSet};
-use crate::{PAGE_SIZE, frame, page_ceil, page_floor};
+use crate::shmem::SharedMemory;
+use crate::vma::{Backing, Prot, Vma, VmaSet};
+use crate::{PAGE_SIZE, frame, hw, page_ceil, page_floor, rmap};
 
-/// Something whose bytes can back a mapping (a file, seen through the VFS).
+/// Why a source could not provide a page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageError {
+    /// The page lies wholly past the end of the source.
+    Beyond,
+    NoMemory,
+    /// The source failed to read, or cannot be mapped this way.
+    Io,
+}
+
+/// Something whose bytes can back a mapping (a file, anonymous shared memory).
 pub trait PageSource: Send + Sync {
-    /// Fills `page` with the bytes at `offset`; bytes past the end read as zero.
-    fn read_page(&self, offset: u64, page: &mut [u8]);
-    /// Stores a page of a shared mapping back (on unmap and exit).
-    fn write_page(&self, offset: u64, page: &[u8]);
+    /// Fills `page` (zeroed) with the bytes at `offset`, for a private copy.
+    fn read_page(&self, offset: u64, page: &mut [u8]) -> Result<(), PageError>;
+    /// Calls `install` with the frame that holds the page at `offset`, which
+    /// every shared mapping maps in place; `write` says the mapping is about
+    /// to modify it. The frame stays valid while `install` runs and then,
+    /// for an evictable source, until it calls [`rmap::evict_shared`].
+    fn share_page(
+        &self,
+        offset: u64,
+        write: bool,
+        install: &mut dyn FnMut(PhysAddr),
+    ) -> Result<(), PageError>;
+    /// `Some(id)` when the source may drop frames it lent (a page cache);
+    /// `id` comes from [`rmap::new_source_id`].
+    fn evictable_id(&self) -> Option<u64> {
+        None
+    }
+    /// Writes modified shared pages back to the backing store (msync).
+    fn sync(&self) {}
     /// Which file this is, for listings of the address space.
     fn identity(&self) -> SourceIdentity;
 }
@@ -32,28 +66,59 @@ pub struct SourceIdentity {
 #[derive(Clone)]
 pub enum Source {
     Anonymous,
-    File { file: Arc<dyn PageSource>, offset: u64 },
+    File {
+        file: Arc<dyn PageSource>,
+        offset: u64,
+    },
 }
 
 /// The backing of one area.
 #[derive(Clone)]
 pub struct Mapping {
     pub source: Source,
-    /// Shared areas keep one frame per page across `fork`; private ones copy on write.
+    /// Shared areas map their source's frames; private ones copy on write.
     pub shared: bool,
+}
+
+impl Mapping {
+    /// The source and the offset in it of the byte `delta` into the area.
+    fn source_at(&self, delta: usize) -> Option<(&Arc<dyn PageSource>, u64)> {
+        match &self.source {
+            Source::File { file, offset } => Some((file, offset + delta as u64)),
+            Source::Anonymous => None,
+        }
+    }
 }
 
 impl Backing for Mapping {
     fn advanced(&self, delta: usize) -> Self {
-        let source = match &self.source {
-            Source::Anonymous => Source::Anonymous,
-            Source::File { file, offset } => Source::File {
+        let source = match self.source_at(delta) {
+            Some((file, offset)) => Source::File {
                 file: file.clone(),
-                offset: offset + delta as u64,
+                offset,
             },
+            None => Source::Anonymous,
         };
-        Mapping { source, shared: self.shared }
+        Mapping {
+            source,
+            shared: self.shared,
+        }
     }
+
+    fn continues(&self, prev: &Self, prev_len: usize) -> bool {
+        let same_source = match (prev.source_at(prev_len), &self.source) {
+            (None, Source::Anonymous) => true,
+            (Some((a, end)), Source::File { file: b, offset }) => {
+                same_object(a, b) && end == *offset
+            }
+            _ => false,
+        };
+        same_source && self.shared == prev.shared
+    }
+}
+
+fn same_object(a: &Arc<dyn PageSource>, b: &Arc<dyn PageSource>) -> bool {
+    core::ptr::addr_eq(Arc::as_ptr(a), Arc::as_ptr(b))
 }
 
 /// Errors of address-space operations.
@@ -64,28 +129,36 @@ pub enum MmError {
     NotMapped,
     /// The range already holds an area.
     Exists,
-    /// An access the area does not allow.
+    /// An access the area does not allow, or rights beyond its maximum.
     Denied,
 }
 
-fn hw_flags(prot: Prot) -> MappingFlags {
-    let mut f = MappingFlags::USER;
-    if prot.contains(Prot::READ) {
-        f |= MappingFlags::READ;
+/// Why a page fault could not be resolved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    /// No area there, or the area does not allow the access (SIGSEGV).
+    Segv,
+    /// The page lies past the end of its file or object, or could not be
+    /// read (SIGBUS).
+    Bus,
+    NoMemory,
+}
+
+impl From<PageError> for Fault {
+    fn from(e: PageError) -> Self {
+        match e {
+            PageError::Beyond | PageError::Io => Fault::Bus,
+            PageError::NoMemory => Fault::NoMemory,
+        }
     }
-    if prot.contains(Prot::WRITE) {
-        f |= MappingFlags::WRITE;
-    }
-    if prot.contains(Prot::EXEC) {
-        f |= MappingFlags::EXECUTE;
-    }
-    f
 }
 
 /// A user address space.
 pub struct AddrSpace {
     pt: PageTable,
     vmas: VmaSet<Mapping>,
+    /// Private frames of `PROT_NONE` areas, kept out of the page table.
+    parked: BTreeMap<usize, PhysAddr>,
 }
 
 impl AddrSpace {
@@ -95,7 +168,11 @@ impl AddrSpace {
         let (kbase, ksize) = axhal::mem::kernel_aspace();
         pt.cursor()
             .copy_from(axmm::kernel_aspace().lock().page_table(), kbase, ksize);
-        Ok(Self { pt, vmas: VmaSet::new() })
+        Ok(Self {
+            pt,
+            vmas: VmaSet::new(),
+            parked: BTreeMap::new(),
+        })
     }
 
     /// Physical address of the root table, for loading into the MMU.
@@ -107,24 +184,45 @@ impl AddrSpace {
         &self.vmas
     }
 
-    /// Maps a new area; `[start, start+len)` must be page-aligned and free.
-    /// Shared areas are populated at once so that `fork` children share
-    /// every page, touched or not.
-    pub fn map(&mut self, start: usize, len: usize, prot: Prot, mapping: Mapping) -> Result<(), MmError> {
-        let end = start + len;
+    /// Maps a new area that may later get any rights; see [`Self::map_with_max`].
+    pub fn map(
+        &mut self,
+        start: usize,
+        len: usize,
+        prot: Prot,
+        mapping: Mapping,
+    ) -> Result<(), MmError> {
+        self.map_with_max(start, len, prot, Prot::all(), mapping)
+    }
+
+    /// Maps a new area whose rights can never exceed `max`;
+    /// `[start, start+len)` must be page-aligned and free. A shared
+    /// anonymous area gets its own shared memory object.
+    pub fn map_with_max(
+        &mut self,
+        start: usize,
+        len: usize,
+        prot: Prot,
+        max: Prot,
+        mut mapping: Mapping,
+    ) -> Result<(), MmError> {
+        let end = start.checked_add(len).ok_or(MmError::NoMemory)?;
         if self.vmas.overlaps(start, end) {
             return Err(MmError::Exists);
         }
-        let shared = mapping.shared;
-        self.vmas.insert(crate::Vma { start, end, prot, backing: mapping });
-        if shared {
-            for va in (start..end).step_by(PAGE_SIZE) {
-                if self.fill_page(va).is_none() {
-                    self.unmap(start, len);
-                    return Err(MmError::NoMemory);
-                }
-            }
+        if mapping.shared && matches!(mapping.source, Source::Anonymous) {
+            mapping.source = Source::File {
+                file: Arc::new(SharedMemory::new(len)),
+                offset: 0,
+            };
         }
+        self.vmas.insert(Vma {
+            start,
+            end,
+            prot,
+            max,
+            backing: mapping,
+        });
         Ok(())
     }
 
@@ -132,129 +230,336 @@ impl AddrSpace {
     pub fn unmap(&mut self, start: usize, len: usize) {
         let end = start.saturating_add(len);
         for vma in self.vmas.remove_range(start, end) {
-            self.release(&vma);
+            self.zap(&vma, vma.start, vma.end);
         }
     }
 
-    /// Writes back a shared file area and frees its pages.
-    fn release(&mut self, vma: &crate::Vma<Mapping>) {
-        if let (true, Source::File { file, offset }) = (vma.backing.shared, &vma.backing.source) {
-            for va in (vma.start..vma.end).step_by(PAGE_SIZE) {
-                if let Ok((pa, _, _)) = self.pt.query(VirtAddr::from(va)) {
-                    file.write_page(offset + (va - vma.start) as u64, frame::bytes_mut(pa));
-                }
+    /// Drops the pages of `[start, end)`, which lies in `vma`: private frames
+    /// are released, shared ones only unmapped.
+    fn zap(&mut self, vma: &Vma<Mapping>, start: usize, end: usize) {
+        if vma.backing.shared {
+            self.zap_shared(vma, start, end);
+        } else {
+            self.zap_private(start, end);
+        }
+    }
+
+    fn zap_private(&mut self, start: usize, end: usize) {
+        let pages = hw::present_pages(&self.pt, start, end);
+        let mut cursor = self.pt.cursor();
+        for (va, pa) in pages {
+            if cursor.unmap(VirtAddr::from(va)).is_ok() {
+                frame::put(pa);
             }
         }
-        self.unmap_pages(vma.start, vma.end);
+        drop(cursor);
+        for pa in self.take_parked(start, end).into_values() {
+            frame::put(pa);
+        }
     }
 
-    fn unmap_pages(&mut self, start: usize, end: usize) {
+    fn zap_shared(&mut self, vma: &Vma<Mapping>, start: usize, end: usize) {
+        let root = self.pt.root_paddr().as_usize();
+        let tracked = vma
+            .backing
+            .source_at(0)
+            .and_then(|(file, _)| file.evictable_id());
+        let mut mappers = rmap::lock();
+        let pages = hw::present_pages(&self.pt, start, end);
         let mut cursor = self.pt.cursor();
-        for va in (start..end).step_by(PAGE_SIZE) {
-            if let Ok((pa, _, _)) = cursor.unmap(VirtAddr::from(va)) {
+        for (va, _) in pages {
+            let _ = cursor.unmap(VirtAddr::from(va));
+            if let (Some(id), Some((_, offset))) = (tracked, vma.backing.source_at(va - vma.start))
+            {
+                mappers.remove(&(id, offset, root, va));
+            }
+        }
+    }
+
+    /// Removes and returns the parked frames of `[start, end)`.
+    fn take_parked(&mut self, start: usize, end: usize) -> BTreeMap<usize, PhysAddr> {
+        let mut taken = self.parked.split_off(&start);
+        let mut after = taken.split_off(&end);
+        self.parked.append(&mut after);
+        taken
+    }
+
+    /// Drops the pages of the range so they read back as zero (private
+    /// anonymous), file content (private file) or the shared object's
+    /// content (MADV_DONTNEED). Applies to the mapped parts; `NotMapped`
+    /// when the range has holes.
+    pub fn discard(&mut self, start: usize, len: usize) -> Result<(), MmError> {
+        let end = start.saturating_add(len);
+        let areas: Vec<Vma<Mapping>> = self.vmas.overlapping(start, end).cloned().collect();
+        for vma in &areas {
+            self.zap(vma, vma.start.max(start), vma.end.min(end));
+        }
+        let mapped: usize = areas
+            .iter()
+            .map(|v| v.end.min(end) - v.start.max(start))
+            .sum();
+        if mapped == end - start {
+            Ok(())
+        } else {
+            Err(MmError::NotMapped)
+        }
+    }
+
+    /// Changes the rights of the range as mprotect does: area by area in
+    /// address order, stopping at the first hole (`NotMapped`) or at an area
+    /// whose maximum rights do not include `prot` (`Denied`); the areas
+    /// before the stop keep their new rights.
+    pub fn protect(&mut self, start: usize, len: usize, prot: Prot) -> Result<(), MmError> {
+        let end = start.saturating_add(len);
+        let covered = self.vmas.covered_until(start, end);
+        let denied = self
+            .vmas
+            .overlapping(start, covered)
+            .find(|v| !v.max.contains(prot))
+            .map(|v| v.start.max(start));
+        let stop = denied.unwrap_or(covered);
+        for (s, e, _) in self.vmas.protect(start, stop, prot) {
+            let vma = self.vmas.find(s).cloned().expect("just protected");
+            if vma.backing.shared {
+                self.zap_shared(&vma, s, e); // refilled with the new rights
+            } else {
+                self.reprotect_private(s, e, prot);
+            }
+        }
+        match (denied, covered < end) {
+            (Some(_), _) => Err(MmError::Denied),
+            (None, true) => Err(MmError::NotMapped),
+            (None, false) => Ok(()),
+        }
+    }
+
+    /// Applies `prot` to the private pages of `[start, end)`, parking or
+    /// unparking them at `PROT_NONE`.
+    fn reprotect_private(&mut self, start: usize, end: usize, prot: Prot) {
+        let pages = hw::present_pages(&self.pt, start, end);
+        if prot.is_empty() {
+            let mut cursor = self.pt.cursor();
+            for (va, pa) in pages {
+                if cursor.unmap(VirtAddr::from(va)).is_ok() {
+                    self.parked.insert(va, pa);
+                }
+            }
+            return;
+        }
+        let parked = self.take_parked(start, end);
+        let mut cursor = self.pt.cursor();
+        for (va, pa) in pages {
+            let _ = cursor.protect(VirtAddr::from(va), private_flags(pa, prot));
+        }
+        for (va, pa) in parked {
+            if cursor
+                .map(
+                    VirtAddr::from(va),
+                    pa,
+                    PageSize::Size4K,
+                    private_flags(pa, prot),
+                )
+                .is_err()
+            {
                 frame::put(pa);
             }
         }
     }
 
-    /// Drops the pages of private areas in the range so they read back as
-    /// zero (anonymous) or file content (MADV_DONTNEED); shared areas keep theirs.
-    pub fn discard(&mut self, start: usize, len: usize) -> Result<(), MmError> {
-        let end = start.saturating_add(len);
-        if !self.vmas.covers(start, end) {
-            return Err(MmError::NotMapped);
-        }
-        let private: alloc::vec::Vec<(usize, usize)> = self
-            .vmas
-            .iter()
-            .filter(|v| v.end > start && v.start < end && !v.backing.shared)
-            .map(|v| (v.start.max(start), v.end.min(end)))
-            .collect();
-        for (s, e) in private {
-            self.unmap_pages(s, e);
-        }
-        Ok(())
-    }
-
-    /// Changes protection; the whole range must be mapped.
-    pub fn protect(&mut self, start: usize, len: usize, prot: Prot) -> Result<(), MmError> {
-        let end = start + len;
-        if !self.vmas.covers(start, end) {
-            return Err(MmError::NotMapped);
-        }
-        self.vmas.protect(start, end, prot);
-        let mut cursor = self.pt.cursor();
-        for va in (start..end).step_by(PAGE_SIZE) {
-            let Ok((pa, _, _)) = cursor.query(VirtAddr::from(va)) else { continue };
-            let mut p = prot;
-            // A frame still shared copy-on-write must fault on write.
-            let vma_shared = self.vmas.find(va).is_some_and(|v| v.backing.shared);
-            if !vma_shared && frame::count(pa) > 1 {
-                p.remove(Prot::WRITE);
+    /// Moves the areas and pages of `[from, from+len)` to `to`, which must be
+    /// free and must not overlap it (mremap). With `keep_source`, the old
+    /// range keeps its areas, emptied (MREMAP_DONTUNMAP).
+    pub fn move_range(&mut self, from: usize, len: usize, to: usize, keep_source: bool) {
+        for vma in self.vmas.remove_range(from, from + len) {
+            if vma.backing.shared {
+                self.zap_shared(&vma, vma.start, vma.end);
+            } else {
+                self.move_private_pages(vma.start, vma.end, to + (vma.start - from));
             }
-            let _ = cursor.protect(VirtAddr::from(va), hw_flags(p));
+            let moved = Vma {
+                start: to + (vma.start - from),
+                end: to + (vma.end - from),
+                ..vma.clone()
+            };
+            self.vmas.insert(moved);
+            if keep_source {
+                self.vmas.insert(vma);
+            }
         }
+    }
+
+    fn move_private_pages(&mut self, start: usize, end: usize, to: usize) {
+        let pages = hw::present_pages(&self.pt, start, end);
+        let mut cursor = self.pt.cursor();
+        for (va, pa) in pages {
+            let Ok((_, flags, _)) = cursor.unmap(VirtAddr::from(va)) else {
+                continue;
+            };
+            if cursor
+                .map(
+                    VirtAddr::from(to + (va - start)),
+                    pa,
+                    PageSize::Size4K,
+                    flags,
+                )
+                .is_err()
+            {
+                log::warn!("mm: out of memory moving page {va:#x}: its content is lost");
+                frame::put(pa);
+            }
+        }
+        drop(cursor);
+        for (va, pa) in self.take_parked(start, end) {
+            self.parked.insert(to + (va - start), pa);
+        }
+    }
+
+    /// Grows the area that ends at `end` by `len` bytes of the same rights
+    /// and backing (a file mapping continues into the following offsets).
+    pub fn extend_area(&mut self, end: usize, len: usize) -> Result<(), MmError> {
+        let vma = self
+            .vmas
+            .find(end - 1)
+            .filter(|v| v.end == end)
+            .ok_or(MmError::NotMapped)?;
+        let (prot, max) = (vma.prot, vma.max);
+        let backing = vma.backing.advanced(vma.len());
+        let new_end = end.checked_add(len).ok_or(MmError::NoMemory)?;
+        if self.vmas.overlaps(end, new_end) {
+            return Err(MmError::Exists);
+        }
+        self.vmas.insert(Vma {
+            start: end,
+            end: new_end,
+            prot,
+            max,
+            backing,
+        });
         Ok(())
     }
 
-    /// Resolves a fault at `addr` for an access of kind `access`. Returns
-    /// false when the access is not allowed (a real segmentation fault).
-    pub fn handle_fault(&mut self, addr: usize, access: Prot) -> bool {
-        let Some(vma) = self.vmas.find(addr) else { return false };
-        if !vma.prot.contains(access) {
-            return false;
+    /// Resolves a fault at `addr` for an access of kind `access`.
+    pub fn fault(&mut self, addr: usize, access: Prot) -> Result<(), Fault> {
+        let vma = self.vmas.find(addr).ok_or(Fault::Segv)?;
+        if !vma.prot.allows(access) {
+            return Err(Fault::Segv);
         }
         let va = page_floor(addr);
-        match self.pt.query(VirtAddr::from(va)) {
-            Ok((pa, flags, _)) => {
-                if access.contains(Prot::WRITE) && !flags.contains(MappingFlags::WRITE) {
-                    self.break_cow(va, pa).is_some()
-                } else {
-                    true // another CPU resolved it first
-                }
-            }
-            Err(_) => self.fill_page(va).is_some(),
+        if vma.backing.shared {
+            return self.fault_shared(va, access);
         }
+        match self.pt.query(VirtAddr::from(va)) {
+            Ok((pa, flags, _))
+                if access.contains(Prot::WRITE) && !flags.contains(MappingFlags::WRITE) =>
+            {
+                self.break_cow(va, pa)
+            }
+            Ok(_) => Ok(()), // another CPU resolved it first
+            Err(_) => self.fill_private(va),
+        }
+    }
+
+    /// Like [`Self::fault`], only saying whether the fault was resolved.
+    pub fn handle_fault(&mut self, addr: usize, access: Prot) -> bool {
+        self.fault(addr, access).is_ok()
     }
 
     /// Maps a fresh frame at `va` filled from the area's source.
-    fn fill_page(&mut self, va: usize) -> Option<PhysAddr> {
-        let vma = self.vmas.find(va)?;
-        let pa = frame::alloc_zeroed()?;
-        if let Source::File { file, offset } = &vma.backing.source {
-            file.read_page(offset + (va - vma.start) as u64, frame::bytes_mut(pa));
-        }
-        let flags = hw_flags(vma.prot);
-        if self.pt.cursor().map(VirtAddr::from(va), pa, PageSize::Size4K, flags).is_err() {
+    fn fill_private(&mut self, va: usize) -> Result<(), Fault> {
+        let vma = self.vmas.find(va).ok_or(Fault::Segv)?;
+        let pa = frame::alloc_zeroed().ok_or(Fault::NoMemory)?;
+        if let Some((file, offset)) = vma.backing.source_at(va - vma.start)
+            && let Err(e) = file.read_page(offset, frame::bytes_mut(pa))
+        {
             frame::put(pa);
-            return None;
+            return Err(e.into());
         }
-        Some(pa)
+        let flags = hw::flags(vma.prot);
+        if self
+            .pt
+            .cursor()
+            .map(VirtAddr::from(va), pa, PageSize::Size4K, flags)
+            .is_err()
+        {
+            frame::put(pa);
+            return Err(Fault::NoMemory);
+        }
+        Ok(())
+    }
+
+    /// Maps the source's own frame for the page at `va` of a shared area.
+    /// It is mapped read-only until written, so that the source learns
+    /// which pages are modified.
+    fn fault_shared(&mut self, va: usize, access: Prot) -> Result<(), Fault> {
+        let vma = self.vmas.find(va).ok_or(Fault::Segv)?;
+        let (file, offset) = vma.backing.source_at(va - vma.start).ok_or(Fault::Segv)?;
+        let file = file.clone();
+        let write = access.contains(Prot::WRITE);
+        let mut flags = hw::flags(vma.prot);
+        if !write {
+            flags.remove(MappingFlags::WRITE);
+        }
+        let tracked = file.evictable_id();
+        let root = self.pt.root_paddr().as_usize();
+        let pt = &mut self.pt;
+        let mut result = Ok(());
+        file.share_page(offset, write, &mut |pa| {
+            let mut mappers = rmap::lock();
+            let v = VirtAddr::from(va);
+            let mut cursor = pt.cursor();
+            let mapped = match cursor.query(v) {
+                Ok(_) => cursor.remap(v, pa, flags).map(|_| ()),
+                Err(_) => cursor.map(v, pa, PageSize::Size4K, flags),
+            };
+            match (mapped, tracked) {
+                (Err(_), _) => result = Err(Fault::NoMemory),
+                (Ok(()), Some(id)) => {
+                    mappers.insert((id, offset, root, va));
+                }
+                (Ok(()), None) => {}
+            }
+        })?;
+        result
     }
 
     /// Gives the faulting space its own copy of a frame shared copy-on-write.
-    fn break_cow(&mut self, va: usize, old: PhysAddr) -> Option<()> {
-        let prot = self.vmas.find(va)?.prot;
+    fn break_cow(&mut self, va: usize, old: PhysAddr) -> Result<(), Fault> {
+        let prot = self.vmas.find(va).ok_or(Fault::Segv)?.prot;
         let new = if frame::count(old) == 1 {
             old // the other sharers are gone: just take it
         } else {
-            let new = frame::alloc_zeroed()?;
+            let new = frame::alloc_zeroed().ok_or(Fault::NoMemory)?;
             frame::bytes_mut(new).copy_from_slice(frame::bytes_mut(old));
             frame::put(old);
             new
         };
-        self.pt.cursor().remap(VirtAddr::from(va), new, hw_flags(prot)).ok()?;
-        Some(())
+        self.pt
+            .cursor()
+            .remap(VirtAddr::from(va), new, hw::flags(prot))
+            .map_err(|_| Fault::NoMemory)?;
+        Ok(())
     }
 
     /// Makes every page of the range present as if accessed with `access`.
-    pub fn populate(&mut self, start: usize, len: usize, access: Prot) -> Result<(), MmError> {
+    pub fn populate(&mut self, start: usize, len: usize, access: Prot) -> Result<(), Fault> {
         for va in (page_floor(start)..page_ceil(start + len)).step_by(PAGE_SIZE) {
-            if !self.handle_fault(va, access) {
-                return Err(MmError::Denied);
-            }
+            self.fault(va, access)?;
         }
         Ok(())
+    }
+
+    /// Which pages of `[start, start+len)` are resident (mincore), one flag
+    /// per page.
+    pub fn resident(&self, start: usize, len: usize) -> Vec<bool> {
+        let end = start + len;
+        let mut out = alloc::vec![false; len / PAGE_SIZE];
+        let present = hw::present_pages(&self.pt, start, end)
+            .into_iter()
+            .map(|(va, _)| va);
+        for va in present.chain(self.parked.range(start..end).map(|(&va, _)| va)) {
+            out[(va - start) / PAGE_SIZE] = true;
+        }
+        out
     }
 
     /// Copies `data` into the space at `addr` through the kernel's linear map,
@@ -263,10 +568,11 @@ impl AddrSpace {
         while !data.is_empty() {
             let page_off = addr % PAGE_SIZE;
             let n = data.len().min(PAGE_SIZE - page_off);
-            if !self.handle_fault(addr, Prot::WRITE) {
-                return Err(MmError::Denied);
-            }
-            let (pa, _, _) = self.pt.query(VirtAddr::from(addr)).map_err(|_| MmError::NotMapped)?;
+            self.fault(addr, Prot::WRITE).map_err(|_| MmError::Denied)?;
+            let (pa, _, _) = self
+                .pt
+                .query(VirtAddr::from(addr))
+                .map_err(|_| MmError::NotMapped)?;
             frame::bytes_mut(page_floor_pa(pa))[page_off..page_off + n].copy_from_slice(&data[..n]);
             addr += n;
             data = &data[n..];
@@ -275,32 +581,49 @@ impl AddrSpace {
     }
 
     /// Copies the whole space for `fork`: private pages become copy-on-write
-    /// in both spaces, shared pages stay shared.
+    /// in both spaces; shared areas are filled again in the child on touch.
     pub fn fork(&mut self) -> Result<AddrSpace, MmError> {
         let mut child = AddrSpace::new()?;
         child.vmas = self.vmas.clone();
+        let private: Vec<(usize, usize, Prot)> = self
+            .vmas
+            .iter()
+            .filter(|v| !v.backing.shared)
+            .map(|v| (v.start, v.end, v.prot))
+            .collect();
+        for (start, end, prot) in private {
+            self.share_private_pages(&mut child, start, end, prot)?;
+        }
+        for (&va, &pa) in &self.parked {
+            frame::get(pa);
+            child.parked.insert(va, pa);
+        }
+        Ok(child)
+    }
+
+    /// Maps the present pages of `[start, end)` read-only in both spaces.
+    fn share_private_pages(
+        &mut self,
+        child: &mut AddrSpace,
+        start: usize,
+        end: usize,
+        prot: Prot,
+    ) -> Result<(), MmError> {
+        let mut flags = hw::flags(prot);
+        flags.remove(MappingFlags::WRITE);
+        let pages = hw::present_pages(&self.pt, start, end);
         let mut parent_cursor = self.pt.cursor();
         let mut child_cursor = child.pt.cursor();
-        for vma in self.vmas.iter() {
-            let mut flags = hw_flags(vma.prot);
-            if !vma.backing.shared {
-                flags.remove(MappingFlags::WRITE);
-            }
-            for va in (vma.start..vma.end).step_by(PAGE_SIZE) {
-                let v = VirtAddr::from(va);
-                let Ok((pa, _, _)) = parent_cursor.query(v) else { continue };
-                if !vma.backing.shared {
-                    let _ = parent_cursor.protect(v, flags);
-                }
-                frame::get(pa);
-                if child_cursor.map(v, pa, PageSize::Size4K, flags).is_err() {
-                    frame::put(pa);
-                    return Err(MmError::NoMemory);
-                }
+        for (va, pa) in pages {
+            let v = VirtAddr::from(va);
+            let _ = parent_cursor.protect(v, flags);
+            frame::get(pa);
+            if child_cursor.map(v, pa, PageSize::Size4K, flags).is_err() {
+                frame::put(pa);
+                return Err(MmError::NoMemory);
             }
         }
-        drop(child_cursor);
-        Ok(child)
+        Ok(())
     }
 
     /// A free, page-aligned gap of `len` bytes in `[lo, hi)`, top-down.
@@ -308,12 +631,12 @@ impl AddrSpace {
         self.vmas.find_free_top_down(len, lo, hi)
     }
 
-    /// Whether `[start, end)` is mapped with at least `prot`.
-    pub fn can_access(&self, start: usize, end: usize, prot: Prot) -> bool {
+    /// Whether `[start, end)` is mapped and allows accesses of kind `access`.
+    pub fn can_access(&self, start: usize, end: usize, access: Prot) -> bool {
         let mut cur = start;
         while cur < end {
             match self.vmas.find(cur) {
-                Some(v) if v.prot.contains(prot) => cur = v.end,
+                Some(v) if v.prot.allows(access) => cur = v.end,
                 _ => return false,
             }
         }
@@ -323,9 +646,19 @@ impl AddrSpace {
     /// Removes every area (exec and exit).
     pub fn clear(&mut self) {
         for vma in self.vmas.clear() {
-            self.release(&vma);
+            self.zap(&vma, vma.start, vma.end);
         }
     }
+}
+
+/// Hardware flags for a private page: a frame still shared copy-on-write
+/// must fault on write.
+fn private_flags(pa: PhysAddr, prot: Prot) -> MappingFlags {
+    let mut flags = hw::flags(prot);
+    if frame::count(pa) > 1 {
+        flags.remove(MappingFlags::WRITE);
+    }
+    flags
 }
 
 fn page_floor_pa(pa: PhysAddr) -> PhysAddr {

@@ -1,18 +1,26 @@
 //! User address spaces.
 //!
-//! [`vma`] is the pure bookkeeping of virtual memory areas (host-tested);
-//! [`aspace`] binds it to the hardware page table with demand paging and
-//! copy-on-write frames (kernel only).
+//! [`vma`] is the pure bookkeeping of virtual memory areas and [`walk`] the
+//! sparse page-table walk (both host-tested); [`aspace`] binds them to the
+//! hardware page table with demand paging, copy-on-write frames and shared
+//! pages lent by their sources, [`rmap`] tracks the lent pages (kernel only).
 #![cfg_attr(not(test), no_std)]
 
 extern crate alloc;
 
 pub mod vma;
+pub mod walk;
 
+#[cfg(target_os = "none")]
+pub mod aspace;
 #[cfg(target_os = "none")]
 mod frame;
 #[cfg(target_os = "none")]
-pub mod aspace;
+mod hw;
+#[cfg(target_os = "none")]
+pub mod rmap;
+#[cfg(target_os = "none")]
+mod shmem;
 
 pub use vma::{Prot, Vma, VmaSet};
 

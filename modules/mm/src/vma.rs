@@ -14,10 +14,28 @@ bitflags::bitflags! {
     }
 }
 
-/// What an area's backing must do when the area is split: a file mapping
-/// moves its file offset forward by `delta` bytes for the upper part.
+impl Prot {
+    /// Whether an area with these rights allows an access of kind `access`.
+    /// No MMU we run on has write-only or execute-only pages, so any right
+    /// lets a page be read (as on Linux, where such pages are readable).
+    pub fn allows(self, access: Prot) -> bool {
+        let effective = if self.is_empty() {
+            self
+        } else {
+            self | Prot::READ
+        };
+        effective.contains(access)
+    }
+}
+
+/// What an area's backing must do when the area is split or merged.
 pub trait Backing: Clone {
+    /// The backing of the part that starts `delta` bytes into the area (a
+    /// file mapping moves its file offset forward).
     fn advanced(&self, delta: usize) -> Self;
+    /// Whether an area backed by `self` may be merged into the area before
+    /// it, which is `prev_len` bytes long and backed by `prev`.
+    fn continues(&self, prev: &Self, prev_len: usize) -> bool;
 }
 
 /// One area `[start, end)`.
@@ -26,6 +44,9 @@ pub struct Vma<B> {
     pub start: usize,
     pub end: usize,
     pub prot: Prot,
+    /// The most `prot` may become (Linux's VM_MAY* bits): a shared mapping of
+    /// a file opened read-only can never be made writable.
+    pub max: Prot,
     pub backing: B,
 }
 
@@ -37,6 +58,7 @@ impl<B: Backing> Vma<B> {
             start: at,
             end: self.end,
             prot: self.prot,
+            max: self.max,
             backing: self.backing.advanced(at - self.start),
         };
         self.end = at;
@@ -49,6 +71,14 @@ impl<B: Backing> Vma<B> {
 
     pub fn is_empty(&self) -> bool {
         self.start == self.end
+    }
+
+    /// Whether `next`, which must start where `self` ends, can join it.
+    fn mergeable_with(&self, next: &Vma<B>) -> bool {
+        self.end == next.start
+            && self.prot == next.prot
+            && self.max == next.max
+            && next.backing.continues(&self.backing, self.len())
     }
 }
 
@@ -97,10 +127,49 @@ impl<B: Backing> VmaSet<B> {
         true
     }
 
-    /// Adds an area; the caller guarantees it overlaps nothing.
+    /// The end of the run of areas that covers `[start, ..)` without a hole,
+    /// stopping at `end`; `start` itself when no area holds `start`.
+    pub fn covered_until(&self, start: usize, end: usize) -> usize {
+        let mut cur = start;
+        while cur < end {
+            match self.find(cur) {
+                Some(v) => cur = v.end,
+                None => break,
+            }
+        }
+        cur.min(end).max(start)
+    }
+
+    /// The areas that intersect `[start, end)`, in address order.
+    pub fn overlapping(&self, start: usize, end: usize) -> impl Iterator<Item = &Vma<B>> {
+        let first = match self.areas.range(..=start).next_back() {
+            Some((&k, v)) if v.end > start => k,
+            _ => start,
+        };
+        self.areas.range(first..end).map(|(_, v)| v)
+    }
+
+    /// Adds an area, merged with compatible neighbours; the caller
+    /// guarantees it overlaps nothing.
     pub fn insert(&mut self, vma: Vma<B>) {
         debug_assert!(!self.overlaps(vma.start, vma.end));
-        self.areas.insert(vma.start, vma);
+        let (start, end) = (vma.start, vma.end);
+        self.areas.insert(start, vma);
+        self.merge_at(end);
+        self.merge_at(start);
+    }
+
+    /// Joins the areas that end and start at `at`, when compatible.
+    fn merge_at(&mut self, at: usize) {
+        let Some((&prev_key, prev)) = self.areas.range(..at).next_back() else {
+            return;
+        };
+        match self.areas.get(&at) {
+            Some(next) if prev.mergeable_with(next) => {}
+            _ => return,
+        }
+        let next = self.areas.remove(&at).unwrap();
+        self.areas.get_mut(&prev_key).unwrap().end = next.end;
     }
 
     /// Makes `at` an area boundary if it falls strictly inside an area.
@@ -134,6 +203,10 @@ impl<B: Backing> VmaSet<B> {
             changed.push((v.start, v.end, v.prot));
             v.prot = prot;
         }
+        for &(s, _, _) in &changed {
+            self.merge_at(s);
+        }
+        self.merge_at(end);
         changed
     }
 
@@ -176,10 +249,19 @@ mod tests {
         fn advanced(&self, d: usize) -> Self {
             Off(self.0 + d)
         }
+        fn continues(&self, prev: &Self, prev_len: usize) -> bool {
+            self.0 == prev.0 + prev_len
+        }
     }
 
     fn vma(start: usize, end: usize, off: usize) -> Vma<Off> {
-        Vma { start, end, prot: Prot::READ, backing: Off(off) }
+        Vma {
+            start,
+            end,
+            prot: Prot::READ,
+            max: Prot::all(),
+            backing: Off(off),
+        }
     }
 
     fn ranges(s: &VmaSet<Off>) -> Vec<(usize, usize, usize)> {
@@ -206,7 +288,10 @@ mod tests {
         let removed = s.remove_range(0x2000, 0x3000);
         assert_eq!(removed.len(), 1);
         assert_eq!((removed[0].start, removed[0].backing.0), (0x2000, 0x101000));
-        assert_eq!(ranges(&s), vec![(0x1000, 0x2000, 0x100000), (0x3000, 0x5000, 0x102000)]);
+        assert_eq!(
+            ranges(&s),
+            vec![(0x1000, 0x2000, 0x100000), (0x3000, 0x5000, 0x102000)]
+        );
     }
 
     #[test]
@@ -216,7 +301,10 @@ mod tests {
         let old = s.protect(0x2000, 0x3000, Prot::READ | Prot::WRITE);
         assert_eq!(old, vec![(0x2000, 0x3000, Prot::READ)]);
         let prots: Vec<Prot> = s.iter().map(|v| v.prot).collect();
-        assert_eq!(prots, vec![Prot::READ, Prot::READ | Prot::WRITE, Prot::READ]);
+        assert_eq!(
+            prots,
+            vec![Prot::READ, Prot::READ | Prot::WRITE, Prot::READ]
+        );
     }
 
     #[test]
@@ -227,5 +315,52 @@ mod tests {
         assert_eq!(s.find_free_top_down(0x1000, 0x1000, 0x11000), Some(0x10000));
         assert_eq!(s.find_free_top_down(0x8000, 0x1000, 0x10000), None);
         assert_eq!(s.find_free_top_down(0x7000, 0x1000, 0x10000), Some(0x1000));
+    }
+
+    #[test]
+    fn insert_merges_continuations() {
+        let mut s = VmaSet::new();
+        s.insert(vma(0x1000, 0x2000, 0));
+        s.insert(vma(0x3000, 0x4000, 0x2000));
+        s.insert(vma(0x2000, 0x3000, 0x1000));
+        assert_eq!(ranges(&s), vec![(0x1000, 0x4000, 0)]);
+        s.insert(vma(0x4000, 0x5000, 0x9000)); // offset does not continue
+        assert_eq!(
+            ranges(&s),
+            vec![(0x1000, 0x4000, 0), (0x4000, 0x5000, 0x9000)]
+        );
+    }
+
+    #[test]
+    fn protect_back_merges() {
+        let mut s = VmaSet::new();
+        s.insert(vma(0x1000, 0x4000, 0));
+        s.protect(0x2000, 0x3000, Prot::empty());
+        assert_eq!(s.iter().count(), 3);
+        s.protect(0x2000, 0x3000, Prot::READ);
+        assert_eq!(ranges(&s), vec![(0x1000, 0x4000, 0)]);
+    }
+
+    #[test]
+    fn coverage_and_overlapping() {
+        let mut s = VmaSet::new();
+        s.insert(vma(0x1000, 0x3000, 0));
+        s.insert(vma(0x3000, 0x4000, 0x9000));
+        s.insert(vma(0x6000, 0x7000, 0));
+        assert_eq!(s.covered_until(0x2000, 0x8000), 0x4000);
+        assert_eq!(s.covered_until(0x2000, 0x2800), 0x2800);
+        assert_eq!(s.covered_until(0x5000, 0x8000), 0x5000);
+        let starts: Vec<usize> = s.overlapping(0x2000, 0x6001).map(|v| v.start).collect();
+        assert_eq!(starts, vec![0x1000, 0x3000, 0x6000]);
+        assert_eq!(s.overlapping(0x4000, 0x6000).count(), 0);
+    }
+
+    #[test]
+    fn prot_allows() {
+        assert!(Prot::WRITE.allows(Prot::READ));
+        assert!(Prot::EXEC.allows(Prot::READ));
+        assert!(!Prot::READ.allows(Prot::WRITE));
+        assert!(!Prot::empty().allows(Prot::READ));
+        assert!(!(Prot::READ | Prot::WRITE).allows(Prot::EXEC));
     }
 }
