@@ -30,6 +30,7 @@ static LOCAL_APIC: Option<LocalApic> = None;
 
 static X2APIC: AtomicBool = AtomicBool::new(false);
 
+#[cfg_attr(not(feature = "irq"), allow(dead_code))]
 struct IoApicState {
     ioapic: IoApic,
     pins: usize,
@@ -44,6 +45,7 @@ static IO_APIC: LazyInit<SpinNoIrq<IoApicState>> = LazyInit::new();
 /// Runs `f` on this CPU's local APIC.
 ///
 /// Panics if this CPU's local APIC is not initialized yet.
+#[cfg_attr(not(any(feature = "smp", feature = "irq")), allow(dead_code))]
 pub fn with_local_apic<R>(f: impl FnOnce(&mut LocalApic) -> R) -> R {
     without_interrupts(|| {
         // SAFETY: per-CPU data of the running CPU; with interrupts off nothing else on this
@@ -109,7 +111,7 @@ fn init_ioapic() {
     let pins = unsafe { ioapic.max_table_entry() } as usize + 1;
     for pin in 0..pins {
         let mut entry = RedirectionTableEntry::default();
-        entry.set_vector((IOAPIC_VECTOR_BASE + pin as usize) as u8);
+        entry.set_vector((IOAPIC_VECTOR_BASE + pin) as u8);
         entry.set_mode(IrqMode::Fixed);
         entry.set_flags(IrqFlags::MASKED);
         entry.set_dest(0); // the BSP (physical destination mode)

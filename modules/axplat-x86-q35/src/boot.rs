@@ -31,7 +31,7 @@ const PML4_LINEAR_INDEX: usize = (PHYS_VIRT_OFFSET >> 39) & 0x1ff;
 
 // The identity and the linear map share one PDPT: the linear map must start on a PML4 entry of
 // its own, and the kernel image must be reached through it.
-const _: () = assert!(PHYS_VIRT_OFFSET % (GIB * 512) == 0 && PML4_LINEAR_INDEX != 0);
+const _: () = assert!(PHYS_VIRT_OFFSET.is_multiple_of(GIB * 512) && PML4_LINEAR_INDEX != 0);
 const _: () = assert!(KERNEL_BASE_VADDR - KERNEL_BASE_PADDR == PHYS_VIRT_OFFSET);
 const _: () = assert!(BOOT_MAP_GIB <= boot_map::MAX_GIB);
 

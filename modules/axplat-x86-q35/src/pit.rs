@@ -18,8 +18,9 @@ const PORT_CTRL: u16 = 0x61;
 const CTRL_GATE2: u8 = 1 << 0;
 const CTRL_SPEAKER: u8 = 1 << 1;
 const CTRL_OUT2: u8 = 1 << 5;
-/// Channel 2, low then high byte, mode 0 (interrupt on terminal count), binary.
-const MODE_CH2_ONESHOT: u8 = 0b10_11_000_0;
+/// Channel 2 (bits 7-6), low then high byte (5-4), mode 0: interrupt on terminal count (3-1),
+/// binary (0).
+const MODE_CH2_ONESHOT: u8 = (2 << 6) | (3 << 4);
 
 /// PIT counts of one measurement: 10 ms.
 const COUNTS: u16 = (freq::PIT_HZ / 100) as u16;
