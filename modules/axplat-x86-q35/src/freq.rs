@@ -39,6 +39,12 @@ impl Sample {
     }
 }
 
+/// The median of `values` (the upper one of the middle two for an even count), if any.
+pub fn median(values: &mut [u64]) -> Option<u64> {
+    values.sort_unstable();
+    values.get(values.len() / 2).copied()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -70,5 +76,15 @@ mod tests {
         let wide = Sample::from_windows(0, 1000, 10_000, 10_000);
         assert_eq!(wide.ticks, 9_500);
         assert!(wide.error > s.error);
+    }
+
+    #[test]
+    fn median_ignores_outliers() {
+        assert_eq!(
+            median(&mut [2_596_130, 2_605_399, 2_596_140]),
+            Some(2_596_140)
+        );
+        assert_eq!(median(&mut [5, 1, 9, 7]), Some(7));
+        assert_eq!(median(&mut []), None);
     }
 }

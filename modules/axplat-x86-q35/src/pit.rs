@@ -67,19 +67,28 @@ fn measure_once() -> Option<Sample> {
 }
 
 /// The TSC frequency in kHz measured against the PIT, or `None` without a usable PIT.
+///
+/// The median of several measurements, the precise ones if there are any: under TCG the
+/// guest TSC is the host's, and a host thread moving between host CPUs whose TSCs differ
+/// slightly now and then spoils a measurement in a way its reading windows do not show.
 pub fn tsc_khz() -> Option<u64> {
-    // The first sample precise to 1/1024, or else the most precise one.
-    let mut best: Option<Sample> = None;
+    let mut precise = [0; ATTEMPTS];
+    let mut all = [0; ATTEMPTS];
+    let (mut n_precise, mut n_all) = (0, 0);
     for sample in (0..ATTEMPTS).filter_map(|_| measure_once()) {
-        if best.is_none_or(|b| sample.error < b.error) {
-            best = Some(sample);
-        }
+        let khz = freq::khz_from_pit(sample.ticks, COUNTS as u64);
+        all[n_all] = khz;
+        n_all += 1;
         if sample.precise(10) {
-            break;
+            precise[n_precise] = khz;
+            n_precise += 1;
         }
     }
-    let sample = best?;
-    let khz = freq::khz_from_pit(sample.ticks, COUNTS as u64);
+    let khz = if n_precise > 0 {
+        freq::median(&mut precise[..n_precise])
+    } else {
+        freq::median(&mut all[..n_all])
+    }?;
     // A reading far off any real TSC means the PIT is missing (ports read as all ones).
     (100_000..=20_000_000).contains(&khz).then_some(khz)
 }
