@@ -10,7 +10,7 @@ ACCEL  ?= $(shell scripts/detect-accel.sh $(ARCH))
 
 ifeq ($(ARCH),x86_64)
   TARGET := x86_64-unknown-none
-  PLAT   := x86-pc
+  PLAT   := x86-q35
 else ifeq ($(ARCH),riscv64)
   TARGET := riscv64gc-unknown-none-elf
   PLAT   := riscv64-qemu-virt
