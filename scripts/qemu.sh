@@ -40,12 +40,15 @@ case "$ARCH" in
       args+=(-accel tcg -cpu max,-la57)
     fi
     [ -f /usr/share/qemu/qboot.rom ] && args+=(-bios /usr/share/qemu/qboot.rom)
+    # q35 adds a VGA card by default; the console is the serial port.
+    args+=(-vga none)
     blkdev=virtio-blk-pci netdev=virtio-net-pci
     ;;
   riscv64)
     QEMU=qemu-system-riscv64
     [ -f "$KERNEL_BIN" ] || die "kernel binary $KERNEL_BIN not found (make build)"
     [ "$ACCEL" = kvm ] && echo "qemu.sh: no KVM for riscv64 here, using TCG" >&2
+    # virt has no display; its devices sit on virtio-mmio slots.
     args+=(-machine virt -bios default -kernel "$KERNEL_BIN")
     blkdev=virtio-blk-device netdev=virtio-net-device
     ;;
@@ -53,7 +56,7 @@ case "$ARCH" in
 esac
 command -v "$QEMU" >/dev/null || die "$QEMU not found (run scripts/setup.sh)"
 
-args+=(-smp "$SMP" -m "$MEM" -nographic -vga none -no-reboot
+args+=(-smp "$SMP" -m "$MEM" -nographic -no-reboot
        -drive "file=$DISK,if=none,format=raw,id=disk0" -device "$blkdev,drive=disk0")
 if [ "${QEMU_NET:-0}" = 1 ]; then
   fwd=""

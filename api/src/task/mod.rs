@@ -223,9 +223,13 @@ impl Process {
     /// Installs a new address space (execve) and loads it if we run in it.
     pub fn replace_aspace(&self, new: Arc<Mutex<AddrSpace>>) {
         let root = new.lock().page_table_root();
-        *self.mm.lock() = new;
+        // Switch this CPU (and whoever schedules us in) to the new table
+        // before the old space can be freed: dropping it frees its root
+        // table, which must not be the one the MMU walks.
         self.pt_root.store(root.as_usize(), Ordering::Release);
         load_page_table(root.as_usize());
+        let old = core::mem::replace(&mut *self.mm.lock(), new);
+        drop(old);
     }
 
     /// Wakes a parent blocked in vfork (no-op when there is none).
