@@ -3,6 +3,7 @@
 
 extern crate alloc;
 
+mod arch;
 mod errno;
 mod file;
 mod mounts;

@@ -9,10 +9,7 @@ use core::mem::{MaybeUninit, size_of};
 use crate::errno::{Errno, SysResult};
 
 /// One past the highest user address.
-#[cfg(target_arch = "x86_64")]
-pub const USER_END: usize = 0x0000_8000_0000_0000;
-#[cfg(target_arch = "riscv64")]
-pub const USER_END: usize = 0x0000_0040_0000_0000;
+pub use crate::arch::USER_END;
 
 /// Longest path we accept, as Linux's PATH_MAX.
 pub const PATH_MAX: usize = 4096;

@@ -40,10 +40,6 @@ fn field(s: &str) -> [u8; 65] {
 pub const UTS_SYSNAME: &str = "Linux";
 pub const UTS_RELEASE: &str = "6.1.0";
 pub const UTS_VERSION: &str = "#1 SMP PREEMPT";
-#[cfg(target_arch = "x86_64")]
-const UTS_MACHINE: &str = "x86_64";
-#[cfg(target_arch = "riscv64")]
-const UTS_MACHINE: &str = "riscv64";
 
 /// The node name (no sethostname yet, so the build's default).
 pub fn hostname() -> &'static str {
@@ -52,7 +48,7 @@ pub fn hostname() -> &'static str {
 
 pub fn sys_uname(buf: usize) -> SysResult {
     let mut out = [0u8; 65 * 6];
-    for (i, s) in [UTS_SYSNAME, hostname(), UTS_RELEASE, UTS_VERSION, UTS_MACHINE, "(none)"].iter().enumerate() {
+    for (i, s) in [UTS_SYSNAME, hostname(), UTS_RELEASE, UTS_VERSION, crate::arch::UTS_MACHINE, "(none)"].iter().enumerate() {
         out[i * 65..(i + 1) * 65].copy_from_slice(&field(s));
     }
     copy_to_user(buf, &out)?;

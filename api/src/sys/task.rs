@@ -12,7 +12,7 @@ use crate::signal::{AltStack, ThreadSignal};
 use crate::task::{self, Process, Thread, current_process, current_thread, find_process};
 use crate::uaccess::{read_path, read_str_array, read_val, write_val};
 
-mod clone_flags {
+pub mod clone_flags {
     pub const CSIGNAL: u64 = 0xff;
     pub const CLONE_VM: u64 = 0x100;
     pub const CLONE_FS: u64 = 0x200;
@@ -32,15 +32,6 @@ mod clone_flags {
     pub const CLONE_NEW_ANY: u64 = 0x20000 | 0x0200_0000 | 0x0400_0000 | 0x0800_0000 | 0x1000_0000 | 0x2000_0000 | 0x4000_0000;
 }
 use clone_flags::*;
-
-fn set_tls(uctx: &mut UserContext, tls: usize) {
-    #[cfg(target_arch = "x86_64")]
-    uctx.set_tls(tls);
-    #[cfg(target_arch = "riscv64")]
-    {
-        uctx.regs.tp = tls;
-    }
-}
 
 /// The flag combinations copy_process rejects, in its order.
 fn check_clone_flags(flags: u64) -> SysResult<()> {
@@ -74,7 +65,7 @@ pub fn sys_clone(uctx: &UserContext, flags: u64, stack: usize, ptid: usize, ctid
         child_ctx.set_sp(stack);
     }
     if flags & CLONE_SETTLS != 0 {
-        set_tls(&mut child_ctx, tls);
+        crate::arch::set_tls(&mut child_ctx, tls);
     }
 
     let tid = task::alloc_pid();
@@ -148,16 +139,6 @@ pub fn sys_clone(uctx: &UserContext, flags: u64, stack: usize, ptid: usize, ctid
         parent.child_wq.wait_uninterruptible(|| child.vfork_released.load(Ordering::Acquire));
     }
     Ok(tid as isize)
-}
-
-#[cfg(target_arch = "x86_64")]
-pub fn sys_fork(uctx: &UserContext) -> SysResult {
-    sys_clone(uctx, crate::signal::SIGCHLD as u64, 0, 0, 0, 0)
-}
-
-#[cfg(target_arch = "x86_64")]
-pub fn sys_vfork(uctx: &UserContext) -> SysResult {
-    sys_clone(uctx, CLONE_VM | CLONE_VFORK | crate::signal::SIGCHLD as u64, 0, 0, 0, 0)
 }
 
 /// clone3's `struct clone_args` (the fields up to `tls`, size 64 in v0).
@@ -335,31 +316,5 @@ pub fn sys_setsid() -> SysResult {
     p.sid.store(p.pid, Ordering::Relaxed);
     p.pgid.store(p.pid, Ordering::Relaxed);
     Ok(p.pid as isize)
-}
-
-#[cfg(target_arch = "x86_64")]
-pub fn sys_arch_prctl(uctx: &mut UserContext, code: i32, addr: usize) -> SysResult {
-    const ARCH_SET_GS: i32 = 0x1001;
-    const ARCH_SET_FS: i32 = 0x1002;
-    const ARCH_GET_FS: i32 = 0x1003;
-    const ARCH_GET_GS: i32 = 0x1004;
-    match code {
-        ARCH_SET_FS => {
-            if addr >= crate::uaccess::USER_END {
-                return Err(Errno::EPERM);
-            }
-            uctx.set_tls(addr);
-        }
-        ARCH_GET_FS => write_val(addr, &uctx.tls())?,
-        ARCH_SET_GS => {
-            if addr >= crate::uaccess::USER_END {
-                return Err(Errno::EPERM);
-            }
-            uctx.gs_base = addr as u64;
-        }
-        ARCH_GET_GS => write_val(addr, &(uctx.gs_base as usize))?,
-        _ => return Err(Errno::EINVAL),
-    }
-    Ok(0)
 }
 

@@ -1,6 +1,6 @@
 //! Syscall dispatch. Numbers come from linux-raw-sys's per-architecture
-//! tables; calls that exist only on x86_64 (the pre-*at family, fork,
-//! arch_prctl) are routed to the same handlers as their modern forms.
+//! tables; the calls only one architecture has (x86_64's pre-*at family,
+//! fork, arch_prctl, ...) are in that architecture's `arch` table.
 
 use axhal::uspace::UserContext;
 use linux_raw_sys::general as nr;
@@ -8,9 +8,6 @@ use linux_raw_sys::general as nr;
 use crate::errno::{Errno, SysResult, encode};
 use crate::signal::{RestartKind, SyscallRestart};
 use crate::sys::{fs, futex, misc, mm, poll, prctl, signal, task, time};
-
-#[cfg(target_arch = "x86_64")]
-const AT_FDCWD: usize = fs::AT_FDCWD as usize;
 
 /// Handles the syscall the user context trapped with, writing the result.
 /// A call that a signal interrupted comes back with how to restart it.
@@ -65,9 +62,7 @@ fn restart_kind(sysno: usize, a: &[usize; 6]) -> Option<RestartKind> {
             Some(NoHand)
         }
         nr::__NR_nanosleep | nr::__NR_clock_nanosleep | nr::__NR_restart_syscall => Some(Block),
-        #[cfg(target_arch = "x86_64")]
-        nr::__NR_pause | nr::__NR_poll | nr::__NR_select | nr::__NR_epoll_wait => Some(NoHand),
-        _ => None,
+        _ => crate::arch::restart_kind(sysno),
     }
 }
 
@@ -126,10 +121,7 @@ fn dispatch(uctx: &mut UserContext, sysno: usize, a: [usize; 6]) -> SysResult {
         nr::__NR_munlock => mm::sys_munlock(a[0], a[1]),
         nr::__NR_mlockall => mm::sys_mlockall(u(a[0])),
         nr::__NR_munlockall => mm::sys_munlockall(),
-        #[cfg(target_arch = "x86_64")]
-        nr::__NR_clone => task::sys_clone(uctx, a[0] as u64, a[1], a[2], a[3], a[4]),
-        #[cfg(target_arch = "riscv64")]
-        nr::__NR_clone => task::sys_clone(uctx, a[0] as u64, a[1], a[2], a[4], a[3]),
+        nr::__NR_clone => crate::arch::sys_clone(uctx, a),
         nr::__NR_clone3 => task::sys_clone3(uctx, a[0], a[1]),
         nr::__NR_execve => task::sys_execve(uctx, a[0], a[1], a[2]),
         nr::__NR_exit => task::sys_exit(i(a[0])),
@@ -181,45 +173,7 @@ fn dispatch(uctx: &mut UserContext, sysno: usize, a: [usize; 6]) -> SysResult {
         nr::__NR_getrlimit => misc::sys_prlimit64(0, u(a[0]), 0, a[1]),
         nr::__NR_setrlimit => misc::sys_prlimit64(0, u(a[0]), a[1], 0),
         nr::__NR_sched_yield => misc::sys_sched_yield(),
-        #[cfg(target_arch = "x86_64")]
-        _ => legacy_x86(uctx, sysno, a),
-        #[cfg(not(target_arch = "x86_64"))]
-        _ => unimplemented(sysno),
-    }
-}
-
-/// x86_64's older calls, as their *at forms.
-#[cfg(target_arch = "x86_64")]
-fn legacy_x86(uctx: &mut UserContext, sysno: usize, a: [usize; 6]) -> SysResult {
-    let (i, u) = (|x: usize| x as i32, |x: usize| x as u32);
-    let fdcwd = AT_FDCWD as i32;
-    match sysno as u32 {
-        nr::__NR_open => fs::sys_openat(fdcwd, a[0], u(a[1]), u(a[2])),
-        nr::__NR_creat => fs::sys_openat(fdcwd, a[0], 0o1101, u(a[1])),
-        nr::__NR_stat => fs::sys_newfstatat(fdcwd, a[0], a[1], 0),
-        nr::__NR_lstat => fs::sys_newfstatat(fdcwd, a[0], a[1], linux_raw_sys::general::AT_SYMLINK_NOFOLLOW),
-        nr::__NR_access => fs::sys_faccessat(fdcwd, a[0], u(a[1]), 0),
-        nr::__NR_readlink => fs::sys_readlinkat(fdcwd, a[0], a[1], a[2] as isize),
-        nr::__NR_mkdir => fs::sys_mkdirat(fdcwd, a[0], u(a[1])),
-        nr::__NR_rmdir => fs::sys_unlinkat(fdcwd, a[0], linux_raw_sys::general::AT_REMOVEDIR),
-        nr::__NR_unlink => fs::sys_unlinkat(fdcwd, a[0], 0),
-        nr::__NR_rename => fs::sys_renameat2(fdcwd, a[0], fdcwd, a[1], 0),
-        nr::__NR_link => fs::sys_linkat(fdcwd, a[0], fdcwd, a[1], 0),
-        nr::__NR_symlink => fs::sys_symlinkat(a[0], fdcwd, a[1]),
-        nr::__NR_chmod => fs::sys_fchmodat(fdcwd, a[0], u(a[1])),
-        nr::__NR_chown => fs::sys_fchownat(fdcwd, a[0], u(a[1]), u(a[2]), 0),
-        nr::__NR_lchown => fs::sys_fchownat(fdcwd, a[0], u(a[1]), u(a[2]), linux_raw_sys::general::AT_SYMLINK_NOFOLLOW),
-        nr::__NR_time => time::sys_time(a[0]),
-        nr::__NR_pipe => fs::sys_pipe2(a[0], 0),
-        nr::__NR_dup2 => fs::sys_dup2(i(a[0]), i(a[1])),
-        nr::__NR_fork => task::sys_fork(uctx),
-        nr::__NR_vfork => task::sys_vfork(uctx),
-        nr::__NR_getpgrp => task::sys_getpgid(0),
-        nr::__NR_arch_prctl => task::sys_arch_prctl(uctx, i(a[0]), a[1]),
-        nr::__NR_poll => poll::sys_poll(a[0], a[1], i(a[2])),
-        nr::__NR_select => poll::sys_select(i(a[0]), a[1], a[2], a[3], a[4]),
-        nr::__NR_pause => signal::sys_pause(),
-        _ => unimplemented(sysno),
+        _ => crate::arch::dispatch(uctx, sysno, a).unwrap_or_else(|| unimplemented(sysno)),
     }
 }
 

@@ -13,22 +13,8 @@ use mm::{PAGE_SIZE, Prot, page_ceil, page_floor};
 use crate::errno::{Errno, SysResult, VfsResultExt};
 use crate::file::FilePages;
 
-#[cfg(target_arch = "x86_64")]
-mod layout {
-    pub const EM: u16 = 62;
-    pub const PLATFORM: &[u8] = b"x86_64";
-    /// Where PIE executables go, as Linux's ELF_ET_DYN_BASE without randomisation.
-    pub const ET_DYN_BASE: usize = 0x5555_5555_4000;
-    pub const STACK_TOP: usize = 0x7fff_ffff_f000;
-}
-#[cfg(target_arch = "riscv64")]
-mod layout {
-    pub const EM: u16 = 243;
-    pub const PLATFORM: &[u8] = b"riscv64";
-    pub const ET_DYN_BASE: usize = 0x2a_aaaa_a000;
-    pub const STACK_TOP: usize = 0x3f_ffff_f000;
-}
-pub use layout::STACK_TOP;
+use crate::arch::{ELF_MACHINE, ELF_PLATFORM, ET_DYN_BASE};
+pub use crate::arch::STACK_TOP;
 
 /// Reserved size of the main stack (RLIMIT_STACK's default).
 pub const STACK_SIZE: usize = 8 << 20;
@@ -107,18 +93,6 @@ pub struct ExecImage {
     pub auxv: Vec<(usize, usize)>,
 }
 
-fn hwcap() -> usize {
-    #[cfg(target_arch = "x86_64")]
-    {
-        core::arch::x86_64::__cpuid(1).edx as usize
-    }
-    #[cfg(target_arch = "riscv64")]
-    {
-        let ext = |c: u8| 1usize << (c - b'a');
-        ext(b'i') | ext(b'm') | ext(b'a') | ext(b'f') | ext(b'd') | ext(b'c')
-    }
-}
-
 /// Random bytes for AT_RANDOM: not cryptographic, but different per exec.
 fn random16() -> [u8; 16] {
     let mut out = [0u8; 16];
@@ -165,20 +139,20 @@ pub fn load_program(
             path = String::from(interp);
             continue;
         }
-        let info = elf::parse(layout::EM, |off, buf| file.read_full(off, buf)).map_err(|e| match e {
+        let info = elf::parse(ELF_MACHINE, |off, buf| file.read_full(off, buf)).map_err(|e| match e {
             ElfError::NotElf | ElfError::Unsupported => Errno::ENOEXEC,
         })?;
         break (file, info);
     };
 
-    let bias = if info.relocatable { layout::ET_DYN_BASE - page_floor(info.span().0) } else { 0 };
+    let bias = if info.relocatable { ET_DYN_BASE - page_floor(info.span().0) } else { 0 };
     let image_end = map_segments(aspace, &file, &info, bias)?;
 
     let mut entry = info.entry + bias;
     let mut interp_base = 0;
     if let Some(interp_path) = &info.interp {
         let ifile = open_exec(ctx, interp_path).map_err(|e| if e == Errno::EACCES { Errno::ELIBBAD } else { e })?;
-        let iinfo = elf::parse(layout::EM, |off, buf| ifile.read_full(off, buf)).map_err(|_| Errno::ELIBBAD)?;
+        let iinfo = elf::parse(ELF_MACHINE, |off, buf| ifile.read_full(off, buf)).map_err(|_| Errno::ELIBBAD)?;
         let (lo, hi) = iinfo.span();
         let size = page_ceil(hi) - page_floor(lo);
         let base = aspace.find_free(size, PAGE_SIZE, MMAP_TOP).ok_or(Errno::ENOMEM)?;
@@ -195,8 +169,8 @@ pub fn load_program(
         .map_err(|_| Errno::ENOMEM)?;
     crate::signal::setup_exec(aspace)?;
 
-    let auxv_in = [
-        (AT_HWCAP, hwcap()),
+    let mut auxv_in = crate::arch::hwcap_auxv();
+    auxv_in.extend([
         (AT_PAGESZ, PAGE_SIZE),
         (AT_CLKTCK, 100),
         (AT_PHDR, info.phdr_vaddr.map_or(0, |v| v + bias)),
@@ -210,8 +184,7 @@ pub fn load_program(
         (AT_GID, 0),
         (AT_EGID, 0),
         (AT_SECURE, 0),
-        (AT_HWCAP2, 0),
-    ];
+    ]);
     let argv_refs: Vec<&[u8]> = argv.iter().map(|a| a.as_slice()).collect();
     let envp_refs: Vec<&[u8]> = envp.iter().map(|e| e.as_slice()).collect();
     let img = elf::build_stack(
@@ -220,7 +193,7 @@ pub fn load_program(
         &envp_refs,
         &auxv_in,
         &random16(),
-        layout::PLATFORM,
+        ELF_PLATFORM,
         path.as_bytes(),
     );
     if img.bytes.len() > STACK_SIZE / 4 {

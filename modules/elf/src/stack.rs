@@ -40,14 +40,15 @@ pub struct StackImage {
 
 /// Lays out the stack below `top`. `auxv` must not contain AT_RANDOM,
 /// AT_PLATFORM, AT_EXECFN or AT_NULL: those are added here because they point
-/// into the image.
+/// into the image. AT_PLATFORM is left out when `platform` is None (Linux
+/// has no platform string on some architectures, riscv64 among them).
 pub fn build_stack(
     top: usize,
     argv: &[&[u8]],
     envp: &[&[u8]],
     auxv_in: &[(usize, usize)],
     random: &[u8; 16],
-    platform: &[u8],
+    platform: Option<&[u8]>,
     execfn: &[u8],
 ) -> StackImage {
     // Strings, written downwards from the top; remember each address.
@@ -65,14 +66,16 @@ pub fn build_stack(
     let execfn_addr = push_bytes(execfn, true, &mut data);
     let env_addrs: Vec<usize> = envp.iter().rev().map(|s| push_bytes(s, true, &mut data)).collect();
     let arg_addrs: Vec<usize> = argv.iter().rev().map(|s| push_bytes(s, true, &mut data)).collect();
-    let platform_addr = push_bytes(platform, true, &mut data);
+    let platform_addr = platform.map(|p| push_bytes(p, true, &mut data));
     let random_addr = push_bytes(random, false, &mut data);
     data.reverse();
     let strings_start = cursor;
 
     let mut auxv: Vec<(usize, usize)> = auxv_in.to_vec();
     auxv.push((auxv::AT_RANDOM, random_addr));
-    auxv.push((auxv::AT_PLATFORM, platform_addr));
+    if let Some(addr) = platform_addr {
+        auxv.push((auxv::AT_PLATFORM, addr));
+    }
     auxv.push((auxv::AT_EXECFN, execfn_addr));
     auxv.push((auxv::AT_NULL, 0));
 
@@ -121,7 +124,7 @@ mod tests {
             &[b"PATH=/bin"],
             &[(auxv::AT_PAGESZ, 4096)],
             &[7; 16],
-            b"x86_64",
+            Some(b"x86_64"),
             b"/bin/sh",
         );
         assert_eq!(img.sp % 16, 0);
@@ -140,5 +143,14 @@ mod tests {
         assert_eq!(img.auxv.last(), Some(&(auxv::AT_NULL, 0)));
         let platform = img.auxv.iter().find(|a| a.0 == auxv::AT_PLATFORM).unwrap().1;
         assert_eq!(cstr(&img, platform), b"x86_64");
+    }
+
+    #[test]
+    fn no_platform() {
+        let top = 0x7fff_0000;
+        let img = build_stack(top, &[b"a"], &[], &[], &[1; 16], None, b"a");
+        assert!(img.auxv.iter().all(|a| a.0 != auxv::AT_PLATFORM));
+        assert_eq!(img.sp % 16, 0);
+        assert_eq!(img.sp + img.bytes.len(), top);
     }
 }

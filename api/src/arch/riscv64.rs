@@ -1,0 +1,53 @@
+//! riscv64 (Sv39): a 256 GiB user half, TLS in `tp`, clone's tls-before-
+//! child_tid argument order, and no legacy syscalls (the generic table only).
+
+use axhal::uspace::UserContext;
+
+use crate::errno::SysResult;
+use crate::signal::RestartKind;
+use crate::sys::task;
+
+/// One past the highest user address (Linux's TASK_SIZE for Sv39).
+pub const USER_END: usize = 0x0000_0040_0000_0000;
+
+/// uname's `machine`.
+pub const UTS_MACHINE: &str = "riscv64";
+
+/// The ELF `e_machine` of our programs (EM_RISCV).
+pub const ELF_MACHINE: u16 = 243;
+/// AT_PLATFORM's string: none, Linux's ELF_PLATFORM is NULL on riscv.
+pub const ELF_PLATFORM: Option<&[u8]> = None;
+/// Where PIE executables go: two thirds of the user half, as Linux's
+/// ELF_ET_DYN_BASE without randomisation.
+pub const ET_DYN_BASE: usize = 0x2a_aaaa_a000;
+/// Top of the main thread's stack.
+pub const STACK_TOP: usize = 0x3f_ffff_f000;
+
+/// The auxv entries that describe the CPU: AT_HWCAP holds one bit per
+/// single-letter ISA extension ('a' is bit 0), of those Linux reports.
+pub fn hwcap_auxv() -> alloc::vec::Vec<(usize, usize)> {
+    let ext = |c: u8| 1usize << (c - b'a');
+    let hwcap = ext(b'i') | ext(b'm') | ext(b'a') | ext(b'f') | ext(b'd') | ext(b'c');
+    alloc::vec![(elf::auxv::AT_HWCAP, hwcap)]
+}
+
+/// Sets the user thread pointer (clone's CLONE_SETTLS).
+pub fn set_tls(uctx: &mut UserContext, tls: usize) {
+    uctx.regs.tp = tls;
+}
+
+/// clone(2): flags, stack, parent_tid, tls, child_tid, the order glibc's
+/// clone.S passes them in on riscv64.
+pub fn sys_clone(uctx: &UserContext, a: [usize; 6]) -> SysResult {
+    task::sys_clone(uctx, a[0] as u64, a[1], a[2], a[4], a[3])
+}
+
+/// The syscalls of this architecture beyond the generic table: none.
+pub fn dispatch(_uctx: &mut UserContext, _sysno: usize, _a: [usize; 6]) -> Option<SysResult> {
+    None
+}
+
+/// How the architecture-only calls restart after a signal: there are none.
+pub fn restart_kind(_sysno: usize) -> Option<RestartKind> {
+    None
+}
