@@ -31,6 +31,23 @@ pub fn hwcap_auxv() -> alloc::vec::Vec<(usize, usize)> {
     alloc::vec![(elf::auxv::AT_HWCAP, hwcap)]
 }
 
+/// Runs `f`, which may sleep, in a kernel-mode trap handler (a page fault
+/// on user memory inside `user_copy`).
+///
+/// The kernel-mode trap return of this axcpu restores `gp`, our per-CPU
+/// base, from the trap frame: a task that slept in the handler and woke up
+/// on another hart would go on with the first hart's per-CPU data (its
+/// current task among them). So the task stays on this hart until `f`
+/// returns; wake-ups may not move it elsewhere.
+pub fn in_kernel_trap<R>(f: impl FnOnce() -> R) -> R {
+    let task = axtask::current();
+    let allowed = task.cpumask();
+    task.set_cpumask(axtask::AxCpuMask::one_shot(axhal::percpu::this_cpu_id()));
+    let result = f();
+    task.set_cpumask(allowed);
+    result
+}
+
 /// Sets the user thread pointer (clone's CLONE_SETTLS).
 pub fn set_tls(uctx: &mut UserContext, tls: usize) {
     uctx.regs.tp = tls;

@@ -32,6 +32,13 @@ pub fn hwcap_auxv() -> alloc::vec::Vec<(usize, usize)> {
     alloc::vec![(elf::auxv::AT_HWCAP, edx), (elf::auxv::AT_HWCAP2, 0)]
 }
 
+/// Runs `f`, which may sleep, in a kernel-mode trap handler. Nothing to do:
+/// the kernel's per-CPU base (GS) is not part of the trap frame, so a task
+/// may wake up on another CPU.
+pub fn in_kernel_trap<R>(f: impl FnOnce() -> R) -> R {
+    f()
+}
+
 /// Sets the user thread pointer (clone's CLONE_SETTLS).
 pub fn set_tls(uctx: &mut UserContext, tls: usize) {
     uctx.set_tls(tls);

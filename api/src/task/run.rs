@@ -43,7 +43,8 @@ fn kernel_page_fault(vaddr: memory_addr::VirtAddr, flags: axhal::paging::Mapping
     if task.task_ext().is_none() {
         return false;
     }
-    handle_user_fault(addr, flags)
+    // Demand paging may sleep (file reads, the address-space lock).
+    crate::arch::in_kernel_trap(|| handle_user_fault(addr, flags))
 }
 
 /// The user context, 16-byte aligned: on x86_64 the trap entry points the
