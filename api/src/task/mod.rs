@@ -140,6 +140,8 @@ fn load_page_table(root: usize) {
     // own mappings, so the running code stays mapped across the switch.
     unsafe { axhal::asm::write_user_page_table(memory_addr::PhysAddr::from(root)) };
     axhal::asm::flush_tlb(None);
+    // Code another hart (or exec's loader) wrote must be what we fetch.
+    mm::sync_icache();
 }
 
 /// Tasks keep the kernel page table in their saved context; user threads

@@ -445,18 +445,25 @@ impl AddrSpace {
             return Err(Fault::Segv);
         }
         let va = page_floor(addr);
-        if vma.backing.shared {
-            return self.fault_shared(va, access);
-        }
-        match self.pt.query(VirtAddr::from(va)) {
-            Ok((pa, flags, _))
-                if access.contains(Prot::WRITE) && !flags.contains(MappingFlags::WRITE) =>
-            {
-                self.break_cow(va, pa)
+        let exec = vma.prot.contains(Prot::EXEC);
+        let result = if vma.backing.shared {
+            self.fault_shared(va, access)
+        } else {
+            match self.pt.query(VirtAddr::from(va)) {
+                Ok((pa, flags, _))
+                    if access.contains(Prot::WRITE) && !flags.contains(MappingFlags::WRITE) =>
+                {
+                    self.break_cow(va, pa)
+                }
+                Ok(_) => Ok(()), // another CPU resolved it first
+                Err(_) => self.fill_private(va),
             }
-            Ok(_) => Ok(()), // another CPU resolved it first
-            Err(_) => self.fill_private(va),
+        };
+        // The frame now mapped executable may have just been filled or copied.
+        if exec && result.is_ok() {
+            crate::sync_icache();
         }
+        result
     }
 
     /// Like [`Self::fault`], only saying whether the fault was resolved.

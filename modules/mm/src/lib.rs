@@ -27,6 +27,20 @@ pub use vma::{Prot, Vma, VmaSet};
 /// Size of a base page.
 pub const PAGE_SIZE: usize = 4096;
 
+/// Makes this CPU's instruction fetches see the stores made so far, after
+/// the kernel wrote code into a frame that user space may execute. RISC-V
+/// does not keep instruction fetches coherent with stores without `fence.i`
+/// (x86 does); it acts on the local hart only, so the kernel also calls this
+/// whenever a hart switches to a user page table.
+pub fn sync_icache() {
+    #[cfg(all(target_os = "none", target_arch = "riscv64"))]
+    // SAFETY: `fence.i` only orders instruction fetches after earlier stores;
+    // it touches no memory or register.
+    unsafe {
+        core::arch::asm!("fence.i")
+    };
+}
+
 /// Rounds `x` down to a page boundary.
 pub const fn page_floor(x: usize) -> usize {
     x & !(PAGE_SIZE - 1)
