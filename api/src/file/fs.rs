@@ -100,6 +100,18 @@ impl RegularFile {
         self.inner.backend().sys()?.set_len(len).sys()
     }
 
+    /// Grows the file to `offset` before a write that starts past its end,
+    /// so that the gap reads back as zeros. axfs-ng's page cache fills a page
+    /// from the file into an uninitialised frame, and its write path extends
+    /// the file over that page's stale tail (another program's memory, once
+    /// frames get reused); its set_len clears the tail.
+    fn fill_gap(&self, offset: u64) -> SysResult<()> {
+        if offset > self.size()? {
+            self.set_len(offset)?;
+        }
+        Ok(())
+    }
+
     /// Reads at the position into `buf`; the position moves past the data
     /// only once `commit` (the copy to user memory) has accepted it.
     fn read_committed(
@@ -152,6 +164,7 @@ impl FileLike for RegularFile {
             return self.inner.write_at(buf, 0).sys();
         };
         let mut pos = pos.lock();
+        self.fill_gap(*pos)?;
         let n = self.inner.write_at(buf, *pos).sys()?;
         *pos += n as u64;
         Ok(n)
@@ -170,6 +183,9 @@ impl FileLike for RegularFile {
         self.inner.read_at(buf, offset).sys()
     }
     fn write_at(&self, buf: &[u8], offset: u64) -> SysResult<usize> {
+        if self.pos.is_some() {
+            self.fill_gap(offset)?;
+        }
         self.inner.write_at(buf, offset).sys()
     }
     fn seek(&self, offset: i64, whence: u32) -> SysResult<u64> {
