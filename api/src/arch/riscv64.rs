@@ -10,6 +10,11 @@ use crate::sys::task;
 /// One past the highest user address (Linux's TASK_SIZE for Sv39).
 pub const USER_END: usize = 0x0000_0040_0000_0000;
 
+/// One past the highest page a mapping may use (Linux's TASK_SIZE).
+pub const TASK_SIZE: usize = USER_END;
+/// mmap's MAP_32BIT, which riscv64 does not have.
+pub const MAP_32BIT: u32 = 0;
+
 /// uname's `machine`.
 pub const UTS_MACHINE: &str = "riscv64";
 

@@ -14,6 +14,12 @@ use crate::uaccess::write_val;
 /// One past the highest user address (the lower canonical half, 4-level paging).
 pub const USER_END: usize = 0x0000_8000_0000_0000;
 
+/// One past the highest page a mapping may use (Linux's TASK_SIZE: a guard
+/// page below the end of the canonical half).
+pub const TASK_SIZE: usize = USER_END - 4096;
+/// mmap's MAP_32BIT: place the mapping in the low 2 GiB.
+pub const MAP_32BIT: u32 = linux_raw_sys::general::MAP_32BIT;
+
 /// uname's `machine`.
 pub const UTS_MACHINE: &str = "x86_64";
 

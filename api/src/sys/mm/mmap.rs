@@ -10,14 +10,10 @@ use mm::aspace::{AddrSpace, Mapping, PageSource, Source};
 use mm::{PAGE_SIZE, Prot, page_floor};
 
 use super::{MMAP_MIN, TASK_SIZE, may_commit, page_align, prot_of};
+use crate::arch::MAP_32BIT;
 use crate::errno::{Errno, SysResult, VfsResultExt};
 use crate::file::{FilePages, OpenFile, RegularFile, SharedFile};
 use crate::task::{MMAP_TOP, current_process};
-
-#[cfg(target_arch = "x86_64")]
-const MAP_32BIT: u32 = uapi::MAP_32BIT;
-#[cfg(not(target_arch = "x86_64"))]
-const MAP_32BIT: u32 = 0;
 
 /// Flags a MAP_SHARED_VALIDATE mapping may carry (Linux's LEGACY_MAP_MASK).
 const LEGACY_MAP_MASK: u32 = uapi::MAP_SHARED

@@ -20,15 +20,10 @@ use memory_addr::VirtAddr;
 use mm::aspace::{Fault, Mapping, MmError, Source};
 use mm::{PAGE_SIZE, Prot, page_ceil};
 
+use crate::arch::TASK_SIZE;
 use crate::errno::{Errno, SysResult};
 use crate::signal::{self, SIGBUS, SigInfo, TrapInfo};
 use crate::task::{MMAP_TOP, current_process};
-
-/// One past the highest page a mapping may use (Linux's TASK_SIZE).
-#[cfg(target_arch = "x86_64")]
-const TASK_SIZE: usize = (1 << 47) - PAGE_SIZE;
-#[cfg(target_arch = "riscv64")]
-const TASK_SIZE: usize = 1 << 38;
 
 /// Lowest address mmap hands out without MAP_FIXED (Linux's mmap_min_addr).
 const MMAP_MIN: usize = 0x10000;
