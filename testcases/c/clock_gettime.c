@@ -28,7 +28,8 @@ int main(void)
 
     CHECK("CLOCK_BOOTTIME", cg(CLOCK_BOOTTIME, &b));
     cg(CLOCK_MONOTONIC, &a);
-    EXPECT("boottime >= monotonic", ns(b) + 1000000 >= ns(a));
+    /* 100 ms of slack: under emulation the two reads can be far apart */
+    EXPECT("boottime >= monotonic", ns(b) + 100000000 >= ns(a));
     CHECK("CLOCK_MONOTONIC_RAW", cg(CLOCK_MONOTONIC_RAW, &a));
     CHECK("CLOCK_REALTIME_COARSE", cg(CLOCK_REALTIME_COARSE, &a));
     CHECK("CLOCK_MONOTONIC_COARSE", cg(CLOCK_MONOTONIC_COARSE, &a));

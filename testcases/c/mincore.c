@@ -22,7 +22,8 @@ int main(void)
     munmap(a + 3 * PG, PG);
     CHECK("range with unmapped tail", mincore(a, 4 * PG, vec));
     mprotect(a, PG, PROT_NONE);
-    CHECK("PROT_NONE", mincore(a, PG, vec));
+    if (!REF_IS_QEMU) /* qemu-user: ENOMEM, it checks the page is accessible */
+        CHECK("PROT_NONE", mincore(a, PG, vec));
     printf("PROT_NONE page stays resident: %d\n", vec[0] & 1);
     return 0;
 }
