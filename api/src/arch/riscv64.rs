@@ -15,6 +15,11 @@ pub const TASK_SIZE: usize = USER_END;
 /// mmap's MAP_32BIT, which riscv64 does not have.
 pub const MAP_32BIT: u32 = 0;
 
+/// Where mmap looks for room for a MAP_32BIT mapping: nowhere special.
+pub fn mmap_32bit_window(_flags: u32) -> Option<(usize, usize)> {
+    None
+}
+
 /// uname's `machine`.
 pub const UTS_MACHINE: &str = "riscv64";
 

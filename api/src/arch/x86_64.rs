@@ -20,6 +20,11 @@ pub const TASK_SIZE: usize = USER_END - 4096;
 /// mmap's MAP_32BIT: place the mapping in the low 2 GiB.
 pub const MAP_32BIT: u32 = linux_raw_sys::general::MAP_32BIT;
 
+/// Where mmap looks for room when `flags` has MAP_32BIT: [1 GiB, 2 GiB), as Linux.
+pub fn mmap_32bit_window(flags: u32) -> Option<(usize, usize)> {
+    (flags & MAP_32BIT != 0).then_some((0x4000_0000, 0x8000_0000))
+}
+
 /// uname's `machine`.
 pub const UTS_MACHINE: &str = "x86_64";
 

@@ -139,11 +139,7 @@ fn choose_address(aspace: &AddrSpace, addr: usize, len: usize, flags: u32) -> Sy
             return Ok(hint);
         }
     }
-    let (lo, hi) = if flags & MAP_32BIT != 0 {
-        (0x4000_0000, 0x8000_0000)
-    } else {
-        (MMAP_MIN, MMAP_TOP)
-    };
+    let (lo, hi) = crate::arch::mmap_32bit_window(flags).unwrap_or((MMAP_MIN, MMAP_TOP));
     aspace.find_free(len, lo, hi).ok_or(Errno::ENOMEM)
 }
 
