@@ -180,9 +180,9 @@ fn stat_line(p: &Arc<Process>, tid: i32, comm: &str) -> String {
         vm_size(p),
         u64::MAX,
     );
-    let _ = write!(
+    let _ = writeln!(
         s,
-        "0 0 0 0 0 {} {blocked} {ignored} {caught} 0 0 0 {} 0 0 0 0 0 0 0 0 {} {} 0 0 0 0 {}\n",
+        "0 0 0 0 0 {} {blocked} {ignored} {caught} 0 0 0 {} 0 0 0 0 0 0 0 0 {} {} 0 0 0 0 {}",
         p.signal.pending_set(),
         p.exit_signal.load(Ordering::Relaxed),
         brk.start,

@@ -162,7 +162,7 @@ impl FdSets {
                     *w = u64::from_le_bytes(chunk.try_into().unwrap());
                 }
                 // Bits at or past nfds are not looked at.
-                if nfds % 64 != 0 {
+                if !nfds.is_multiple_of(64) {
                     set[words - 1] &= (1 << (nfds % 64)) - 1;
                 }
             }

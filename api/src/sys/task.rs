@@ -242,7 +242,7 @@ pub fn sys_wait4(pid: i32, status: usize, options: u32, rusage: usize) -> SysRes
     loop {
         {
             let mut children = me.children.lock();
-            if !children.iter().any(|c| matches(c)) {
+            if !children.iter().any(&matches) {
                 return Err(Errno::ECHILD);
             }
             if let Some(i) = children.iter().position(|c| matches(c) && c.zombie.load(Ordering::Acquire)) {

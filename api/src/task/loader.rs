@@ -70,7 +70,7 @@ fn map_segments(aspace: &mut AddrSpace, file: &Arc<FilePages>, info: &ElfInfo, b
         // padzero does. ld.so's early malloc hands out the rest of that page
         // past its .bss as calloc'ed (zero) memory.
         let zero_from = vstart + seg.filesz;
-        if seg.memsz > seg.filesz && zero_from % PAGE_SIZE != 0 {
+        if seg.memsz > seg.filesz && !zero_from.is_multiple_of(PAGE_SIZE) {
             let len = PAGE_SIZE - zero_from % PAGE_SIZE;
             let zeros = alloc::vec![0u8; len];
             // Read-only segments are written through the kernel mapping.

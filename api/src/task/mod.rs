@@ -236,10 +236,10 @@ impl Process {
 
     /// Wakes a parent blocked in vfork (no-op when there is none).
     pub fn release_vfork_parent(&self) {
-        if !self.vfork_released.swap(true, Ordering::AcqRel) {
-            if let Some(p) = self.parent() {
-                p.child_wq.notify_all();
-            }
+        if !self.vfork_released.swap(true, Ordering::AcqRel)
+            && let Some(p) = self.parent()
+        {
+            p.child_wq.notify_all();
         }
     }
 
