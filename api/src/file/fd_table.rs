@@ -6,9 +6,6 @@ use alloc::vec::Vec;
 use super::OpenFile;
 use crate::errno::{Errno, SysResult};
 
-/// Default RLIMIT_NOFILE soft limit, as on Linux.
-pub const RLIMIT_NOFILE_DEFAULT: usize = 1024;
-
 #[derive(Clone)]
 struct Slot {
     file: Arc<OpenFile>,

@@ -13,7 +13,7 @@ use core::any::Any;
 use core::sync::atomic::{AtomicU32, Ordering};
 
 pub use console::Console;
-pub use fd_table::{FdTable, RLIMIT_NOFILE_DEFAULT};
+pub use fd_table::FdTable;
 pub use fs::{Directory, RegularFile, kstat_of, open_location, perm};
 
 /// Metadata of a VFS location as a Kstat.

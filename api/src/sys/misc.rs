@@ -1,6 +1,5 @@
 //! System information, identity, limits and randomness.
 
-use core::sync::atomic::Ordering;
 
 use linux_raw_sys::general as uapi;
 
@@ -86,9 +85,6 @@ pub fn sys_prlimit64(pid: i32, resource: u32, new: usize, old: usize) -> SysResu
             RlimitError::Invalid => Errno::EINVAL,
             RlimitError::NotPermitted => Errno::EPERM,
         })?;
-        if resource == uapi::RLIMIT_NOFILE {
-            proc.nofile_limit.store(n.cur.min(usize::MAX as u64) as usize, Ordering::Relaxed);
-        }
     }
     if old != 0 {
         write_val(old, &uapi::rlimit64 { rlim_cur: cur.cur, rlim_max: cur.max })?;

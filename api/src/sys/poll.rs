@@ -2,7 +2,6 @@
 
 use alloc::vec;
 use alloc::vec::Vec;
-use core::sync::atomic::Ordering;
 use core::time::Duration;
 
 use crate::errno::{Errno, SysResult};
@@ -85,7 +84,7 @@ fn with_sigmask<R>(mask: Option<u64>, f: impl FnOnce() -> SysResult<R>) -> SysRe
 }
 
 fn do_poll(fds_addr: usize, nfds: usize, deadline: Option<Duration>) -> SysResult<usize> {
-    if nfds > current_process().nofile_limit.load(Ordering::Relaxed) {
+    if nfds > current_process().nofile_limit() {
         return Err(Errno::EINVAL);
     }
     let mut fds = vec![PollFd { fd: 0, events: 0, revents: 0 }; nfds];

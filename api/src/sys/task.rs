@@ -105,7 +105,6 @@ pub fn sys_clone(uctx: &UserContext, flags: u64, stack: usize, ptid: usize, ctid
         child.umask.store(parent.umask.load(Ordering::Relaxed), Ordering::Relaxed);
         child.pgid.store(parent.pgid.load(Ordering::Relaxed), Ordering::Relaxed);
         child.sid.store(parent.sid.load(Ordering::Relaxed), Ordering::Relaxed);
-        child.nofile_limit.store(parent.nofile_limit.load(Ordering::Relaxed), Ordering::Relaxed);
         *child.rlimits.lock() = parent.rlimits.lock().clone();
         child.exit_signal.store((flags & CSIGNAL) as usize, Ordering::Relaxed);
         real_parent.children.lock().push(child.clone());

@@ -59,10 +59,8 @@ pub struct Process {
     pub umask: AtomicU32,
     pub pgid: AtomicI32,
     pub sid: AtomicI32,
-    pub nofile_limit: AtomicUsize,
-    /// RLIMIT_CORE's soft limit: a core-dumping signal sets the core bit of
-    /// the wait status only when it is not 0 (we write no core file).
-    /// Resource limits; RLIMIT_NOFILE is mirrored in `nofile_limit`.
+    /// Resource limits (RLIMIT_NOFILE bounds the fd table, RLIMIT_CORE
+    /// decides the core bit of a dumping signal's wait status).
     pub rlimits: Mutex<rlimit::Rlimits>,
     /// Wait status once the process is a zombie.
     pub exit_status: AtomicI32,
@@ -200,7 +198,6 @@ impl Process {
             umask: AtomicU32::new(0o022),
             pgid: AtomicI32::new(pid),
             sid: AtomicI32::new(pid),
-            nofile_limit: AtomicUsize::new(crate::file::RLIMIT_NOFILE_DEFAULT),
             rlimits: Mutex::new(rlimit::Rlimits::default()),
             exit_status: AtomicI32::new(0),
             zombie: AtomicBool::new(false),
@@ -250,6 +247,12 @@ impl Process {
     /// The process's threads that have not exited, ascending by tid.
     pub fn live_threads(&self) -> Vec<Arc<Thread>> {
         self.threads.lock().clone()
+    }
+
+    /// RLIMIT_NOFILE's soft limit: fds must stay below it.
+    pub fn nofile_limit(&self) -> usize {
+        let lim = self.rlimits.lock().get(linux_raw_sys::general::RLIMIT_NOFILE);
+        lim.map_or(usize::MAX, |l| usize::try_from(l.cur).unwrap_or(usize::MAX))
     }
 
     pub fn ppid(&self) -> i32 {

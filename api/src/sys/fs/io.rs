@@ -236,8 +236,7 @@ pub fn sys_fcntl(fd: i32, cmd: u32, arg: usize) -> SysResult {
     let proc = current_process();
     let f = get_file(fd)?;
     let limit = proc
-        .nofile_limit
-        .load(core::sync::atomic::Ordering::Relaxed);
+        .nofile_limit();
     match cmd {
         uapi::F_DUPFD | uapi::F_DUPFD_CLOEXEC => {
             if arg >= limit {
@@ -275,8 +274,7 @@ pub fn sys_dup(fd: i32) -> SysResult {
     let proc = current_process();
     let f = get_file(fd)?;
     let limit = proc
-        .nofile_limit
-        .load(core::sync::atomic::Ordering::Relaxed);
+        .nofile_limit();
     Ok(proc.fds.lock().add(f, false, limit)? as isize)
 }
 
@@ -287,8 +285,7 @@ pub fn sys_dup3(old: i32, new: i32, flags: u32) -> SysResult {
     let proc = current_process();
     let f = get_file(old)?;
     let limit = proc
-        .nofile_limit
-        .load(core::sync::atomic::Ordering::Relaxed);
+        .nofile_limit();
     if new < 0 || new as usize >= limit {
         return Err(Errno::EBADF);
     }

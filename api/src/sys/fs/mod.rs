@@ -28,8 +28,7 @@ pub fn get_file(fd: i32) -> SysResult<Arc<OpenFile>> {
 pub fn install(file: Arc<dyn FileLike>, status: u32, cloexec: bool) -> SysResult<i32> {
     let proc = current_process();
     let limit = proc
-        .nofile_limit
-        .load(core::sync::atomic::Ordering::Relaxed);
+        .nofile_limit();
     proc.fds
         .lock()
         .add(OpenFile::new(file, status), cloexec, limit)
