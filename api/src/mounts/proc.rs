@@ -292,8 +292,8 @@ fn maps(p: &Arc<Process>) -> String {
 }
 
 fn meminfo() -> String {
-    let total_kb = axconfig::plat::PHYS_MEMORY_SIZE / 1024;
-    let free_kb = axalloc::global_allocator().available_pages() * 4;
+    let (total, free) = crate::sys::misc::memory_bytes();
+    let (total_kb, free_kb) = (total / 1024, free / 1024);
     let mut out = String::new();
     for (key, kb) in [
         ("MemTotal", total_kb),

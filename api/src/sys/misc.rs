@@ -54,15 +54,22 @@ pub fn sys_uname(buf: usize) -> SysResult {
     Ok(0)
 }
 
+/// Total and free RAM in bytes, as sysinfo(2) and /proc/meminfo report them.
+pub fn memory_bytes() -> (usize, usize) {
+    let free = axalloc::global_allocator().available_pages() * 4096;
+    (axconfig::plat::PHYS_MEMORY_SIZE, free)
+}
+
 pub fn sys_sysinfo(buf: usize) -> SysResult {
     // struct sysinfo: uptime, loads[3], totalram, freeram, sharedram,
     // bufferram, totalswap, freeswap, procs (u16) + pad, totalhigh, freehigh, mem_unit.
     let mut w = [0u64; 14];
-    w[0] = axhal::time::monotonic_time().as_secs();
-    let total = axconfig::plat::PHYS_MEMORY_SIZE as u64;
-    let alloc = axalloc::global_allocator();
-    w[4] = total;
-    w[5] = (alloc.available_pages() * 4096) as u64;
+    // Linux rounds a partial second up (do_sysinfo), so uptime is never 0.
+    let up = axhal::time::monotonic_time();
+    w[0] = up.as_secs() + u64::from(up.subsec_nanos() != 0);
+    let (total, free) = memory_bytes();
+    w[4] = total as u64;
+    w[5] = free as u64;
     w[10] = crate::task::all_processes().len() as u64;
     let mut bytes = [0u8; 112];
     for (i, v) in w.iter().enumerate() {
