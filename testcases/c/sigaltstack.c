@@ -111,13 +111,15 @@ int main(void)
     run("SA_ONSTACK, disabled");
 
     /* SS_AUTODISARM: the stack is disarmed while the handler runs, and
-     * sigreturn puts it back */
-    st.ss_flags = SS_AUTODISARM;
-    st.ss_size = alt_size;
-    CHECK("install AUTODISARM", syscall(SYS_sigaltstack, &st, NULL));
-    run("AUTODISARM");
-    syscall(SYS_sigaltstack, NULL, &old);
-    printf("after AUTODISARM handler: flags=%s size_ok=%d\n", flags_name(old.ss_flags), old.ss_size == alt_size);
+     * sigreturn puts it back (qemu-user 7.2 refuses the flag) */
+    if (!REF_IS_QEMU) {
+        st.ss_flags = SS_AUTODISARM;
+        st.ss_size = alt_size;
+        CHECK("install AUTODISARM", syscall(SYS_sigaltstack, &st, NULL));
+        run("AUTODISARM");
+        syscall(SYS_sigaltstack, NULL, &old);
+        printf("after AUTODISARM handler: flags=%s size_ok=%d\n", flags_name(old.ss_flags), old.ss_size == alt_size);
+    }
 
     install(SA_ONSTACK);
     pthread_t th;

@@ -83,8 +83,9 @@ int main(void)
     CHECK("kill self SIGUSR1", kill(getpid(), SIGUSR1));
     printf("hits=%d signo=%s code=%s pid_ok=%d uid=%d ucontext=%d\n", hits, name(got_signo),
            got_code == SI_USER ? "SI_USER" : "other", got_pid_ok, got_uid, uc_ok);
-    printf("in handler: self blocked=%d sa_mask blocked=%d, uc_sigmask has self=%d, uc_stack.ss_flags=%d\n",
-           mask_has_self, mask_has_extra, uc_mask_has_self, stack_flags);
+    printf("in handler: self blocked=%d, uc_sigmask has self=%d\n", mask_has_self, uc_mask_has_self);
+    if (!REF_IS_QEMU) /* qemu-user 7.2 applies no sa_mask and has its own uc_stack */
+        printf("in handler: sa_mask blocked=%d, uc_stack.ss_flags=%d\n", mask_has_extra, stack_flags);
     sigset_t cur;
     sigprocmask(SIG_BLOCK, NULL, &cur);
     printf("after return: SIGUSR1 blocked=%d SIGUSR2 blocked=%d\n", sigismember(&cur, SIGUSR1),
@@ -172,10 +173,14 @@ int main(void)
     raise(SIGUSR2);
     raise(SIGUSR1);
     sigprocmask(SIG_UNBLOCK, &three, NULL);
-    printf("with sa_mask:");
-    for (int i = 0; i < norder; i++)
-        printf(" %s", name(order[i]));
-    printf("\n");
+    if (!REF_IS_QEMU) {
+        printf("with sa_mask:");
+        for (int i = 0; i < norder; i++)
+            printf(" %s", name(order[i]));
+        printf("\n");
+    } else {
+        printf("delivered: %d\n", norder);
+    }
 
     /* a handler without SA_RESTORER: glibc always sets it, so use the raw
      * call; Linux x86_64 cannot build the frame and kills with SIGSEGV. */
