@@ -72,8 +72,8 @@ fn take_action(t: &Thread, sig: usize) -> SigAction {
 
 /// Acts on the current thread's pending signals before it returns to user
 /// mode; `restart` describes the syscall it is returning from if that
-/// failed with EINTR. Returns when the thread may go on (or must exit: the
-/// caller checks `exiting`).
+/// failed with EINTR. Returns when the thread may go on, or must exit (a
+/// fatal signal: the caller checks `exiting`).
 pub fn handle_signals(uctx: &mut UserContext, mut restart: Option<SyscallRestart>) {
     let t = current_thread();
     let p = &t.process;
@@ -97,8 +97,9 @@ pub fn handle_signals(uctx: &mut UserContext, mut restart: Option<SyscallRestart
             SIG_DFL => match default_action(sig) {
                 DefaultAction::Ignore | DefaultAction::Continue => {}
                 DefaultAction::Stop => stop_process(p, sig),
-                DefaultAction::Terminate => crate::task::do_exit_group(sig as i32),
-                DefaultAction::CoreDump => crate::task::do_exit_group(core_status(p, sig)),
+                // The caller ends the thread once it sees `exiting`.
+                DefaultAction::Terminate => crate::task::start_group_exit(p, sig as i32),
+                DefaultAction::CoreDump => crate::task::start_group_exit(p, core_status(p, sig)),
             },
             _ => {
                 if let Some(r) = restart.take() {

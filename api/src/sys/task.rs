@@ -201,6 +201,7 @@ pub fn sys_exit(code: i32) -> ! {
     if t.process.live_threads.load(Ordering::Acquire) == 1 {
         t.process.exit_status.store((code & 0xff) << 8, Ordering::Release);
     }
+    drop(t); // exit_current_thread does not return
     task::exit_current_thread()
 }
 

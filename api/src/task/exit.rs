@@ -6,18 +6,21 @@ use core::sync::atomic::Ordering;
 use super::{Process, current_thread, find_process};
 use crate::signal::{self, SigInfo, Target, code};
 
-/// Ends the whole thread group with wait `status` (already encoded): the
-/// other threads are woken from their waits and exit on their way out.
-pub fn do_exit_group(status: i32) -> ! {
-    let t = current_thread();
-    if !t.process.exiting.swap(true, Ordering::AcqRel) {
-        t.process.exit_status.store(status, Ordering::Release);
-        for other in t.process.live_threads() {
-            if other.tid != t.tid {
-                other.interrupt();
-            }
+/// Starts the exit of the whole thread group with wait `status` (already
+/// encoded) unless one has started: its threads are woken from their waits
+/// and exit on their way back to user mode.
+pub fn start_group_exit(p: &Process, status: i32) {
+    if !p.exiting.swap(true, Ordering::AcqRel) {
+        p.exit_status.store(status, Ordering::Release);
+        for t in p.live_threads() {
+            t.interrupt();
         }
     }
+}
+
+/// Ends the whole thread group with wait `status` (already encoded).
+pub fn do_exit_group(status: i32) -> ! {
+    start_group_exit(&current_thread().process, status);
     exit_current_thread()
 }
 
@@ -39,6 +42,9 @@ pub fn exit_current_thread() -> ! {
     if proc.live_threads.fetch_sub(1, Ordering::AcqRel) == 1 {
         become_zombie(&proc);
     }
+    // `exit` does not return: what this frame holds must go now. (The task
+    // keeps the thread, and so the process, until it is switched out.)
+    drop(proc);
     axtask::exit(0)
 }
 

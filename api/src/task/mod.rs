@@ -18,7 +18,7 @@ use axsync::Mutex;
 use axtask::{AxTaskExt, TaskExt, TaskInner, WeakAxTaskRef};
 use mm::aspace::AddrSpace;
 
-pub use exit::{do_exit_group, exit_current_thread};
+pub use exit::{do_exit_group, exit_current_thread, start_group_exit};
 pub use loader::{MMAP_TOP, STACK_TOP, load_program};
 pub use fpu::reset_current as reset_fp_state;
 pub use run::{FpStart, new_main_thread, spawn_user_thread};

@@ -53,34 +53,34 @@ fn kernel_page_fault(vaddr: memory_addr::VirtAddr, flags: axhal::paging::Mapping
 #[repr(C, align(16))]
 struct AlignedContext(UserContext);
 
-/// Body of a user thread's task.
+/// Body of a user thread's task. It holds no reference to its thread
+/// across the loop: exiting does not return, and whatever this frame held
+/// would never be released.
 pub fn user_entry(uctx: UserContext) {
     let mut ctx = AlignedContext(uctx);
     let uctx = &mut ctx.0;
-    let thread = super::current_thread();
-    thread.set_task(&axtask::current());
+    super::current_thread().set_task(&axtask::current());
     loop {
-        let reason = uctx.run();
-        let restart = match reason {
+        let restart = match uctx.run() {
             ReturnReason::Syscall => crate::syscall::handle(uctx),
             ReturnReason::PageFault(addr, flags) => {
                 if !handle_user_fault(addr.as_usize(), flags) {
                     let (info, trap) = crate::sys::mm::page_fault_signal(uctx, addr, fault_access(flags));
-                    log::debug!("tid {}: SIGSEGV at {:#x} ip={:#x}", thread.tid, addr, uctx.ip());
-                    signal::force_fault(&thread, info, trap);
+                    log::debug!("SIGSEGV at {:#x} ip={:#x}", addr, uctx.ip());
+                    signal::force_fault(&super::current_thread(), info, trap);
                 }
                 None
             }
             ReturnReason::Exception(e) => {
                 let (info, trap) = signal::fault_signal(&e, uctx);
-                log::debug!("tid {}: exception {:?} ip={:#x}: signal {}", thread.tid, e, uctx.ip(), info.signo);
-                signal::force_fault(&thread, info, trap);
+                log::debug!("exception {:?} ip={:#x}: signal {}", e, uctx.ip(), info.signo);
+                signal::force_fault(&super::current_thread(), info, trap);
                 None
             }
             ReturnReason::Interrupt | ReturnReason::Unknown => None,
         };
         signal::handle_signals(uctx, restart);
-        if thread.process.exiting.load(core::sync::atomic::Ordering::Acquire) {
+        if super::current_process().exiting.load(core::sync::atomic::Ordering::Acquire) {
             super::exit_current_thread();
         }
     }

@@ -79,11 +79,13 @@ impl SparseBytes {
         self.pages.len() as u64
     }
 
+    /// Reads at `offset`; returns the count. The part of `buf` past the end
+    /// of the file is zeroed: axfs-ng's page cache (0.3.0-preview.3) reads
+    /// whole pages through here and keeps whatever the rest of a fresh,
+    /// uninitialised page held.
     pub fn read_at(&self, buf: &mut [u8], offset: u64) -> usize {
-        if offset >= self.len {
-            return 0;
-        }
-        let total = buf.len().min((self.len - offset) as usize);
+        let total = buf.len().min(self.len.saturating_sub(offset) as usize);
+        buf[total..].fill(0);
         let mut done = 0;
         while done < total {
             let pos = offset + done as u64;
