@@ -51,6 +51,22 @@ int main(void)
     printf("via symlink ends in /sub: %d\n", ends_with(buf, "/sub"));
     chdir("..");
 
+    /* the cwd renamed, and moved to another directory, by paths from outside */
+    mkdir("m", 0755);
+    mkdir("m/cwd", 0755);
+    mkdir("other", 0755);
+    chdir("m/cwd");
+    rename("../../m/cwd", "../../m/cwd2");
+    syscall(SYS_getcwd, buf, sizeof(buf));
+    printf("renamed cwd ends in /m/cwd2: %d\n", ends_with(buf, "/m/cwd2"));
+    rename("../../m/cwd2", "../../other/cwd3");
+    syscall(SYS_getcwd, buf, sizeof(buf));
+    printf("moved cwd ends in /other/cwd3: %d\n", ends_with(buf, "/other/cwd3"));
+    rename("../../other", "../../other2");
+    syscall(SYS_getcwd, buf, sizeof(buf));
+    printf("parent renamed, cwd ends in /other2/cwd3: %d\n", ends_with(buf, "/other2/cwd3"));
+    chdir(start);
+
     /* removed cwd */
     mkdir("gone", 0755);
     chdir("gone");

@@ -1,6 +1,8 @@
 //! Directories: reading them (getdents64), the working directory and umask.
 
+use alloc::collections::BTreeMap;
 use alloc::string::String;
+use alloc::sync::Arc;
 use alloc::vec::Vec;
 
 use axfs_ng_vfs::{Location, NodeType};
@@ -9,7 +11,7 @@ use super::{AT_FDCWD, get_file, lookup_at};
 use crate::errno::{Errno, SysResult, VfsResultExt};
 use crate::file::Directory;
 use crate::task::current_process;
-use crate::uaccess::{copy_to_user, read_path};
+use crate::uaccess::{PATH_MAX, copy_to_user, read_path};
 
 /// Whether the directory at `loc` has been removed (rmdir leaves no link).
 fn is_removed(loc: &Location) -> SysResult<bool> {
@@ -87,16 +89,46 @@ pub fn sys_getdents64(fd: i32, buf: usize, len: usize) -> SysResult {
     Ok(sink.out.len() as isize)
 }
 
-/// The name `child` has in `parent` now. The VFS keeps the name an entry
-/// was looked up by, which a rename makes stale; then the parent is
-/// searched for the child's inode (the old name is kept if the directory
-/// moved elsewhere, which the entry cannot tell).
-fn current_name(parent: &Location, child: &Location) -> SysResult<String> {
-    let name = child.entry().name();
+/// Where renamed directories are now, by (mount, inode). The VFS keeps
+/// each entry's parent and name from its lookup and only drops renamed
+/// entries from its cache, so entries still held (by a cwd or an open fd)
+/// keep the old place; rename records the new one here for getcwd.
+static MOVED: spin::Mutex<BTreeMap<(usize, u64), (Location, String)>> =
+    spin::Mutex::new(BTreeMap::new());
+
+fn node_key(loc: &Location) -> (usize, u64) {
+    (Arc::as_ptr(loc.mountpoint()) as usize, loc.inode())
+}
+
+/// Records that the directory `dir` is now `name` in `parent`.
+pub(super) fn note_moved(dir: &Location, parent: &Location, name: &str) {
+    let place = (parent.clone(), String::from(name));
+    let old = MOVED.lock().insert(node_key(dir), place);
+    drop(old);
+}
+
+/// Forgets a removed directory, whose inode number may be reused.
+pub(super) fn note_removed(dir: &Location) {
+    let old = MOVED.lock().remove(&node_key(dir));
+    drop(old);
+}
+
+/// The parent of directory `loc` and the name it was last given there.
+fn recorded_place(loc: &Location) -> SysResult<(Location, String)> {
+    if let Some(place) = MOVED.lock().get(&node_key(loc)) {
+        return Ok(place.clone());
+    }
+    let parent = loc.parent().ok_or(Errno::ENOENT)?;
+    Ok((parent, String::from(loc.entry().name())))
+}
+
+/// The name `child` has in `parent` now: `name` (where it was last seen)
+/// unless a rename made it stale, then the one found by inode number.
+fn current_name(parent: &Location, child: &Location, name: String) -> SysResult<String> {
     let ino = child.inode();
     let dir = parent.entry().as_dir().sys()?;
-    if dir.lookup(name).is_ok_and(|e| e.inode() == ino) {
-        return Ok(String::from(name));
+    if dir.lookup(&name).is_ok_and(|e| e.inode() == ino) {
+        return Ok(name);
     }
     let mut found = None;
     parent
@@ -108,16 +140,17 @@ fn current_name(parent: &Location, child: &Location) -> SysResult<String> {
             true
         })
         .sys()?;
-    Ok(found.unwrap_or_else(|| String::from(name)))
+    Ok(found.unwrap_or(name))
 }
 
 /// The absolute path of directory `loc` as the namespace stands now
-/// (ENOENT once removed, as Linux's getcwd).
+/// (ENOENT once removed, as Linux's getcwd; ENAMETOOLONG past PATH_MAX).
 fn current_path(loc: &Location) -> SysResult<String> {
     if is_removed(loc)? {
         return Err(Errno::ENOENT);
     }
     let mut names = Vec::new();
+    let mut len = 0;
     let mut cur = loc.clone();
     loop {
         // The root of a mount stands for the directory it is mounted on.
@@ -127,8 +160,13 @@ fn current_path(loc: &Location) -> SysResult<String> {
                 None => return Ok(join_path(&names)),
             }
         }
-        let parent = cur.parent().ok_or(Errno::ENOENT)?;
-        names.push(current_name(&parent, &cur)?);
+        let (parent, name) = recorded_place(&cur)?;
+        let name = current_name(&parent, &cur, name)?;
+        len += name.len() + 1;
+        if len >= PATH_MAX {
+            return Err(Errno::ENAMETOOLONG);
+        }
+        names.push(name);
         cur = parent;
     }
 }

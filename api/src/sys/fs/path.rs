@@ -15,6 +15,7 @@ use axfs_ng::FsContext;
 use axfs_ng_vfs::{DirNode, Location, NodeType};
 use linux_raw_sys::general as uapi;
 
+use super::dir::{note_moved, note_removed};
 use super::{AT_FDCWD, get_file, install};
 use crate::errno::{Errno, SysResult, VfsResultExt};
 use crate::file::{Directory, open_location, perm};
@@ -306,6 +307,7 @@ pub fn sys_unlinkat(dirfd: i32, path: usize, flags: u32) -> SysResult {
             return Err(Errno::EBUSY);
         }
         at.dir_node()?.unlink(&at.name, true).sys()?;
+        note_removed(&loc);
         return Ok(0);
     }
     if !is_plain_name(&at.name) {
@@ -457,12 +459,21 @@ pub fn sys_renameat2(
     if !check_rename(&old, &new, flags)? {
         return Ok(0);
     }
+    let (src, dst) = (old.child()?, new.child().ok());
     if flags & RENAME_EXCHANGE != 0 {
         exchange(&old, &new)?;
     } else {
         old.dir_node()?
             .rename(&old.name, new.dir_node()?, &new.name)
             .sys()?;
+    }
+    if src.is_dir() {
+        note_moved(&src, &new.dir, &new.name);
+    }
+    match dst.filter(|d| d.is_dir()) {
+        Some(dst) if flags & RENAME_EXCHANGE != 0 => note_moved(&dst, &old.dir, &old.name),
+        Some(dst) => note_removed(&dst),
+        None => {}
     }
     Ok(0)
 }
