@@ -21,8 +21,10 @@ int main(void)
     CHECK("kernel range", syscall(SYS_mincore, KPTR, PG, vec));
     munmap(a + 3 * PG, PG);
     CHECK("range with unmapped tail", mincore(a, 4 * PG, vec));
-    mprotect(a, PG, PROT_NONE);
-    CHECK("PROT_NONE", mincore(a, PG, vec));
-    printf("PROT_NONE page stays resident: %d\n", vec[0] & 1);
+    if (!REF_IS_QEMU) { /* qemu-user 7.2: ENOMEM on PROT_NONE pages */
+        mprotect(a, PG, PROT_NONE);
+        CHECK("PROT_NONE", mincore(a, PG, vec));
+        printf("PROT_NONE page stays resident: %d\n", vec[0] & 1);
+    }
     return 0;
 }

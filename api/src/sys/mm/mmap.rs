@@ -143,12 +143,24 @@ fn choose_address(aspace: &AddrSpace, addr: usize, len: usize, flags: u32) -> Sy
             return Ok(hint);
         }
     }
-    let (lo, hi) = if flags & MAP_32BIT != 0 {
+    let (lo, hi) = search_window(flags);
+    aspace.find_free(len, lo, hi).ok_or(Errno::ENOMEM)
+}
+
+/// Where a free gap is searched: MAP_32BIT (x86_64 only) asks for the
+/// second GiB, as on Linux.
+#[cfg(target_arch = "x86_64")]
+fn search_window(flags: u32) -> (usize, usize) {
+    if flags & MAP_32BIT != 0 {
         (0x4000_0000, 0x8000_0000)
     } else {
         (MMAP_MIN, MMAP_TOP)
-    };
-    aspace.find_free(len, lo, hi).ok_or(Errno::ENOMEM)
+    }
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+fn search_window(_flags: u32) -> (usize, usize) {
+    (MMAP_MIN, MMAP_TOP)
 }
 
 fn anonymous_area(flags: u32) -> SysResult<NewArea> {
