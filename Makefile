@@ -59,6 +59,9 @@ $(AX_CONFIG): configs/$(ARCH).toml Makefile
 
 build kernel: setup $(AX_CONFIG)
 	cargo build $(CARGO_FLAGS)
+ifeq ($(ARCH),x86_64)
+	@scripts/check-boot-pages.py $(KERNEL_ELF)
+endif
 	@mkdir -p $(BUILD)
 	llvm-objcopy-22 -O binary $(KERNEL_ELF) $(KERNEL_BIN)
 

@@ -42,7 +42,7 @@ unsafe impl Send for IoApicState {}
 
 static IO_APIC: LazyInit<SpinNoIrq<IoApicState>> = LazyInit::new();
 
-/// Runs `f` on this CPU's local APIC.
+/// Runs `f` on this CPU's local APIC, with interrupts off. `f` must not call this again.
 ///
 /// Panics if this CPU's local APIC is not initialized yet.
 #[cfg_attr(not(any(feature = "smp", feature = "irq")), allow(dead_code))]

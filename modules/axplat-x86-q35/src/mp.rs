@@ -46,9 +46,12 @@ pub fn start_secondary_cpu(apic_id: usize, stack_top_paddr: usize) {
     let vector = (AP_START_PAGE >> 12) as u8;
 
     // The INIT-SIPI-SIPI sequence (Intel SDM Vol. 3, "MP Initialization Protocol").
+    // SAFETY: INIT resets the target CPU, which is not running yet (the runtime starts each
+    // CPU once); the STARTUP IPIs start it at the start page, prepared above.
     crate::apic::with_local_apic(|lapic| unsafe { lapic.send_init_ipi(dest) });
     busy_wait(Duration::from_millis(10));
     for _ in 0..2 {
+        // SAFETY: as above.
         crate::apic::with_local_apic(|lapic| unsafe { lapic.send_sipi(vector, dest) });
         busy_wait(Duration::from_micros(200));
     }

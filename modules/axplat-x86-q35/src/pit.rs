@@ -4,11 +4,10 @@
 //! stays off); OUT2, readable in port 0x61, rises when the count reaches zero. No interrupt is
 //! involved.
 
-use core::arch::x86_64::_rdtsc;
-
 use x86_64::instructions::port::Port;
 
 use crate::freq::{self, Sample};
+use crate::time::rdtsc;
 
 const PORT_CH2: u16 = 0x42;
 const PORT_MODE: u16 = 0x43;
@@ -27,11 +26,6 @@ const COUNTS: u16 = (freq::PIT_HZ / 100) as u16;
 /// Upper bound of polls of OUT2 per measurement, in case there is no PIT.
 const MAX_POLLS: usize = 10_000_000;
 const ATTEMPTS: usize = 5;
-
-fn rdtsc() -> u64 {
-    // SAFETY: reading the time-stamp counter has no side effects.
-    unsafe { _rdtsc() }
-}
 
 /// TSC ticks during one countdown of `COUNTS`, or `None` if OUT2 never rose.
 fn measure_once() -> Option<Sample> {

@@ -29,7 +29,7 @@ static EPOCH_OFFSET_NANOS: AtomicU64 = AtomicU64::new(0);
 #[cfg(feature = "irq")]
 static NANOS_TO_LAPIC_TICKS: LazyInit<Ratio> = LazyInit::new();
 
-fn rdtsc() -> u64 {
+pub(crate) fn rdtsc() -> u64 {
     // SAFETY: reading the time-stamp counter has no side effects.
     unsafe { _rdtsc() }
 }
