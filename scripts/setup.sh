@@ -79,11 +79,14 @@ for arch in x86_64 riscv64; do
     mkdir -p "$TOOLS/sysroot-x86_64"; ln -sfn "$inc" "$TOOLS/sysroot-x86_64/include"
     pre=""
   else
-    cc="exec riscv64-linux-gnu-gcc -ffreestanding -nostdinc -isystem $MUSL_RV/include -isystem $GCC_RV_INC \"\$@\""
-    mkdir -p "$TOOLS/sysroot-riscv64"; ln -sfn "$MUSL_RV/include" "$TOOLS/sysroot-riscv64/include"
+    cc="exec riscv64-linux-gnu-gcc -ffreestanding -nostdinc -isystem \$tools/musl-riscv64/include -isystem $GCC_RV_INC \"\$@\""
+    mkdir -p "$TOOLS/sysroot-riscv64"; ln -sfn ../musl-riscv64/include "$TOOLS/sysroot-riscv64/include"
     pre="riscv64-linux-gnu-"
   fi
-  body="for a in \"\$@\"; do [ \"\$a\" = -print-sysroot ] && { echo $TOOLS/sysroot-$arch; exit 0; }; done; $cc"
+  # The wrappers find .tools from their own path: a checkout may be moved or
+  # share .tools with a worktree.
+  body="tools=\$(cd \"\$(dirname \"\$0\")/..\" && pwd)
+for a in \"\$@\"; do [ \"\$a\" = -print-sysroot ] && { echo \$tools/sysroot-$arch; exit 0; }; done; $cc"
   write_wrap "$arch-linux-musl-gcc" "$body"
   write_wrap "$arch-linux-musl-cc" "$body"
   write_wrap "$arch-linux-musl-c++" "exec ${pre:-}g++ \"\$@\""
