@@ -1,7 +1,7 @@
 //! Linux error numbers and conversions from the VFS's error kinds.
 
-pub use axerrno::LinuxError as Errno;
 use axerrno::AxError;
+pub use axerrno::LinuxError as Errno;
 
 /// What a syscall handler returns: the non-negative result or an errno.
 pub type SysResult<T = isize> = Result<T, Errno>;

@@ -29,19 +29,36 @@ const INIT_PATH: &str = "/init";
 /// Mounts the pseudo filesystems, starts `/init` as pid 1 and never returns:
 /// the machine powers off when init exits.
 pub fn run_init() -> ! {
-    let root = axfs_ng::ROOT_FS_CONTEXT.get().expect("no root filesystem").clone();
+    let root = axfs_ng::ROOT_FS_CONTEXT
+        .get()
+        .expect("no root filesystem")
+        .clone();
     if let Err(e) = mounts::mount_all(root.root_dir()) {
         log::error!("mounting the pseudo filesystems failed: {e:?}");
     }
     let mut fds = FdTable::default();
     let console = Console::shared();
     for fd in 0..3 {
-        fds.set(fd, OpenFile::new(console.clone(), linux_raw_sys::general::O_RDWR), false);
+        fds.set(
+            fd,
+            OpenFile::new(console.clone(), linux_raw_sys::general::O_RDWR),
+            false,
+        );
     }
     let mut aspace = AddrSpace::new().expect("no memory for init");
-    let env = [b"PATH=/bin:/sbin:/usr/bin:/usr/sbin".to_vec(), b"HOME=/".to_vec(), b"TERM=linux".to_vec()];
-    let img = task::load_program(&mut aspace, &root, INIT_PATH, vec![INIT_PATH.as_bytes().to_vec()], &env)
-        .unwrap_or_else(|e| panic!("cannot start {INIT_PATH}: {e:?}"));
+    let env = [
+        b"PATH=/bin:/sbin:/usr/bin:/usr/sbin".to_vec(),
+        b"HOME=/".to_vec(),
+        b"TERM=linux".to_vec(),
+    ];
+    let img = task::load_program(
+        &mut aspace,
+        &root,
+        INIT_PATH,
+        vec![INIT_PATH.as_bytes().to_vec()],
+        &env,
+    )
+    .unwrap_or_else(|e| panic!("cannot start {INIT_PATH}: {e:?}"));
     log::info!("init loaded: entry {:#x} sp {:#x}", img.entry, img.sp);
 
     let pid = task::alloc_pid();
@@ -53,7 +70,10 @@ pub fn run_init() -> ! {
         Arc::new(Mutex::new(root)),
         Arc::new(Mutex::new(signal::SignalActions::default())),
     );
-    *init.brk.lock() = task::Brk { start: img.brk_start, end: img.brk_start };
+    *init.brk.lock() = task::Brk {
+        start: img.brk_start,
+        end: img.brk_start,
+    };
     *init.exe.lock() = img.exe_path;
     *init.comm.lock() = "init".into();
     *init.cmdline.lock() = img.argv;

@@ -30,7 +30,11 @@ fn raw_copy(dst: *mut u8, src: *const u8, len: usize) -> SysResult<()> {
     // either resolved by the page-fault handler or caught by the exception
     // table of `user_copy`, which then reports the bytes left.
     let left = unsafe { axhal::asm::user_copy(dst, src, len) };
-    if left == 0 { Ok(()) } else { Err(Errno::EFAULT) }
+    if left == 0 {
+        Ok(())
+    } else {
+        Err(Errno::EFAULT)
+    }
 }
 
 /// Checks that `[addr, addr+len)` lies in user space (Linux's access_ok),

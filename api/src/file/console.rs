@@ -59,8 +59,14 @@ impl Termios {
             iflag: uapi::ICRNL | uapi::IXON,
             oflag: uapi::OPOST | uapi::ONLCR,
             cflag: uapi::B38400 | uapi::CS8 | uapi::CREAD | uapi::HUPCL,
-            lflag: uapi::ISIG | uapi::ICANON | uapi::ECHO | uapi::ECHOE | uapi::ECHOK
-                | uapi::ECHOCTL | uapi::ECHOKE | uapi::IEXTEN,
+            lflag: uapi::ISIG
+                | uapi::ICANON
+                | uapi::ECHO
+                | uapi::ECHOE
+                | uapi::ECHOK
+                | uapi::ECHOCTL
+                | uapi::ECHOKE
+                | uapi::IEXTEN,
             line: 0,
             cc,
         }
@@ -93,7 +99,12 @@ impl Console {
                         ready: VecDeque::new(),
                         line: VecDeque::new(),
                         pgrp: 1,
-                        winsize: WinSize { row: 24, col: 80, xpixel: 0, ypixel: 0 },
+                        winsize: WinSize {
+                            row: 24,
+                            col: 80,
+                            xpixel: 0,
+                            ypixel: 0,
+                        },
                     }),
                 })
             })
@@ -266,4 +277,3 @@ impl FileLike for Console {
         self
     }
 }
-

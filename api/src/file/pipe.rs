@@ -56,8 +56,14 @@ pub fn new_pipe() -> (Arc<PipeEnd>, Arc<PipeEnd>) {
         capacity: core::sync::atomic::AtomicUsize::new(PIPE_DEF_CAPACITY),
     });
     (
-        Arc::new(PipeEnd { shared: shared.clone(), is_reader: true }),
-        Arc::new(PipeEnd { shared, is_reader: false }),
+        Arc::new(PipeEnd {
+            shared: shared.clone(),
+            is_reader: true,
+        }),
+        Arc::new(PipeEnd {
+            shared,
+            is_reader: false,
+        }),
     )
 }
 
@@ -81,7 +87,9 @@ impl PipeEnd {
         if buf.len() > size {
             return Err(Errno::EBUSY);
         }
-        self.shared.capacity.store(size, core::sync::atomic::Ordering::Relaxed);
+        self.shared
+            .capacity
+            .store(size, core::sync::atomic::Ordering::Relaxed);
         drop(buf);
         self.shared.changed();
         Ok(size)
@@ -90,7 +98,11 @@ impl PipeEnd {
 
 impl Drop for PipeEnd {
     fn drop(&mut self) {
-        let count = if self.is_reader { &self.shared.readers } else { &self.shared.writers };
+        let count = if self.is_reader {
+            &self.shared.readers
+        } else {
+            &self.shared.writers
+        };
         *count.lock() -= 1;
         self.shared.changed();
     }
@@ -138,7 +150,11 @@ impl FileLike for PipeEnd {
             if *self.shared.readers.lock() == 0 {
                 let t = crate::task::current_thread();
                 crate::signal::send_to_thread(&t, crate::signal::SIGPIPE);
-                return if written > 0 { Ok(written) } else { Err(Errno::EPIPE) };
+                return if written > 0 {
+                    Ok(written)
+                } else {
+                    Err(Errno::EPIPE)
+                };
             }
             {
                 let mut buf = self.shared.buf.lock();
@@ -155,15 +171,24 @@ impl FileLike for PipeEnd {
                 }
             }
             if nonblock {
-                return if written > 0 { Ok(written) } else { Err(Errno::EAGAIN) };
+                return if written > 0 {
+                    Ok(written)
+                } else {
+                    Err(Errno::EAGAIN)
+                };
             }
             let room = self.shared.wq.wait_until(|| {
-                self.shared.capacity() - self.shared.buf.lock().len() >= (data.len() - written).min(PIPE_BUF)
+                self.shared.capacity() - self.shared.buf.lock().len()
+                    >= (data.len() - written).min(PIPE_BUF)
                     || *self.shared.readers.lock() == 0
             });
             // Interrupted after a partial write: report what was written.
             if let Err(e) = room {
-                return if written > 0 { Ok(written) } else { Err(e.into()) };
+                return if written > 0 {
+                    Ok(written)
+                } else {
+                    Err(e.into())
+                };
             }
         }
         Ok(written)

@@ -13,7 +13,8 @@ use crate::file::Console;
 fn random_source() -> &'static Arc<RandomDev> {
     static RANDOM: Once<Arc<RandomDev>> = Once::new();
     RANDOM.call_once(|| {
-        let seed = axhal::time::monotonic_time_nanos() ^ axhal::time::wall_time_nanos().rotate_left(32);
+        let seed =
+            axhal::time::monotonic_time_nanos() ^ axhal::time::wall_time_nanos().rotate_left(32);
         Arc::new(RandomDev::new(seed))
     })
 }
@@ -33,7 +34,9 @@ impl DeviceOps for ConsoleDev {
         Console::shared().read(buf, false).map_err(|_| VfsError::Io)
     }
     fn write_at(&self, buf: &[u8], _offset: u64) -> VfsResult<usize> {
-        Console::shared().write(buf, false).map_err(|_| VfsError::Io)
+        Console::shared()
+            .write(buf, false)
+            .map_err(|_| VfsError::Io)
     }
     fn flags(&self) -> axfs_ng_vfs::NodeFlags {
         axfs_ng_vfs::NodeFlags::NON_CACHEABLE | axfs_ng_vfs::NodeFlags::STREAM

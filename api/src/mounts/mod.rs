@@ -33,13 +33,58 @@ fn mount(root: &Location, entry: MountEntry, fs: &Filesystem) -> VfsResult<()> {
 /// recorded as mounted already).
 pub fn mount_all(root: &Location) -> VfsResult<()> {
     pseudofs::set_time_source(axhal::time::wall_time);
-    MOUNTS.lock().push(MountEntry { source: "/dev/root", target: "/", fstype: "ext4", options: "rw,relatime" });
+    MOUNTS.lock().push(MountEntry {
+        source: "/dev/root",
+        target: "/",
+        fstype: "ext4",
+        options: "rw,relatime",
+    });
     let table: [(MountEntry, Filesystem); 5] = [
-        (MountEntry { source: "devtmpfs", target: "/dev", fstype: "devtmpfs", options: "rw,nosuid,relatime,mode=755" }, dev::devfs()?),
-        (MountEntry { source: "tmpfs", target: "/dev/shm", fstype: "tmpfs", options: "rw,nosuid,nodev" }, pseudofs::tmpfs()),
-        (MountEntry { source: "proc", target: "/proc", fstype: "proc", options: "rw,nosuid,nodev,noexec,relatime" }, proc::procfs()),
-        (MountEntry { source: "sysfs", target: "/sys", fstype: "sysfs", options: "rw,nosuid,nodev,noexec,relatime" }, sys::sysfs()),
-        (MountEntry { source: "tmpfs", target: "/tmp", fstype: "tmpfs", options: "rw,nosuid,nodev" }, pseudofs::tmpfs()),
+        (
+            MountEntry {
+                source: "devtmpfs",
+                target: "/dev",
+                fstype: "devtmpfs",
+                options: "rw,nosuid,relatime,mode=755",
+            },
+            dev::devfs()?,
+        ),
+        (
+            MountEntry {
+                source: "tmpfs",
+                target: "/dev/shm",
+                fstype: "tmpfs",
+                options: "rw,nosuid,nodev",
+            },
+            pseudofs::tmpfs(),
+        ),
+        (
+            MountEntry {
+                source: "proc",
+                target: "/proc",
+                fstype: "proc",
+                options: "rw,nosuid,nodev,noexec,relatime",
+            },
+            proc::procfs(),
+        ),
+        (
+            MountEntry {
+                source: "sysfs",
+                target: "/sys",
+                fstype: "sysfs",
+                options: "rw,nosuid,nodev,noexec,relatime",
+            },
+            sys::sysfs(),
+        ),
+        (
+            MountEntry {
+                source: "tmpfs",
+                target: "/tmp",
+                fstype: "tmpfs",
+                options: "rw,nosuid,nodev",
+            },
+            pseudofs::tmpfs(),
+        ),
     ];
     for (entry, fs) in table {
         mount(root, entry, &fs)?;

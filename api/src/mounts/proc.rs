@@ -22,11 +22,17 @@ const PID_MAX: u32 = 32768;
 pub fn procfs() -> Filesystem {
     let root = Gen::dir(|| {
         let mut entries: Vec<(String, Gen)> = vec![
-            ("self".into(), Gen::symlink(|| current_thread().process.pid.to_string())),
-            ("thread-self".into(), Gen::symlink(|| {
-                let t = current_thread();
-                format!("{}/task/{}", t.process.pid, t.tid)
-            })),
+            (
+                "self".into(),
+                Gen::symlink(|| current_thread().process.pid.to_string()),
+            ),
+            (
+                "thread-self".into(),
+                Gen::symlink(|| {
+                    let t = current_thread();
+                    format!("{}/task/{}", t.process.pid, t.tid)
+                }),
+            ),
             ("cpuinfo".into(), text(super::sys::cpuinfo)),
             ("meminfo".into(), text(meminfo)),
             ("mounts".into(), text(super::mounts_text)),
@@ -36,7 +42,11 @@ pub fn procfs() -> Filesystem {
             ("filesystems".into(), text(filesystems)),
             ("sys".into(), proc_sys()),
         ];
-        entries.extend(all_processes().into_iter().map(|p| (p.pid.to_string(), pid_dir(p.pid))));
+        entries.extend(
+            all_processes()
+                .into_iter()
+                .map(|p| (p.pid.to_string(), pid_dir(p.pid))),
+        );
         entries
     });
     pseudofs::generated_fs_with_magic("proc", magic::PROC_SUPER_MAGIC, root)
@@ -49,30 +59,63 @@ fn text(f: fn() -> String) -> Gen {
 
 /// A file of process `pid`'s state; empty once the process is gone.
 fn of_process(pid: i32, f: fn(&Arc<Process>) -> String) -> Gen {
-    Gen::file(move || find_process(pid).map(|p| f(&p)).unwrap_or_default().into_bytes())
+    Gen::file(move || {
+        find_process(pid)
+            .map(|p| f(&p))
+            .unwrap_or_default()
+            .into_bytes()
+    })
 }
 
 /// A file of thread `tid` of process `pid`.
 fn of_thread(pid: i32, tid: i32, f: fn(&Arc<Process>, &Thread) -> String) -> Gen {
     Gen::file(move || {
-        let Some(p) = find_process(pid) else { return Vec::new() };
-        let Some(t) = p.live_threads().into_iter().find(|t| t.tid == tid) else { return Vec::new() };
+        let Some(p) = find_process(pid) else {
+            return Vec::new();
+        };
+        let Some(t) = p.live_threads().into_iter().find(|t| t.tid == tid) else {
+            return Vec::new();
+        };
         f(&p, &t).into_bytes()
     })
 }
 
 fn pid_dir(pid: i32) -> Gen {
     Gen::dir(move || {
-        let Some(p) = find_process(pid) else { return Vec::new() };
+        let Some(p) = find_process(pid) else {
+            return Vec::new();
+        };
         let mut entries: Vec<(String, Gen)> = vec![
-            ("stat".into(), of_process(pid, |p| stat_line(p, p.pid, &p.comm.lock()))),
-            ("status".into(), of_process(pid, |p| status_text(p, p.pid, &p.comm.lock()))),
+            (
+                "stat".into(),
+                of_process(pid, |p| stat_line(p, p.pid, &p.comm.lock())),
+            ),
+            (
+                "status".into(),
+                of_process(pid, |p| status_text(p, p.pid, &p.comm.lock())),
+            ),
             ("cmdline".into(), of_process(pid, cmdline)),
-            ("comm".into(), of_process(pid, |p| format!("{}\n", p.comm.lock()))),
+            (
+                "comm".into(),
+                of_process(pid, |p| format!("{}\n", p.comm.lock())),
+            ),
             ("maps".into(), of_process(pid, maps)),
-            ("auxv".into(), Gen::file(move || find_process(pid).map(|p| auxv(&p)).unwrap_or_default())),
-            ("exe".into(), Gen::symlink(move || find_process(pid).map(|p| p.exe.lock().clone()).unwrap_or_default())),
-            ("cwd".into(), Gen::symlink(move || find_process(pid).map(|p| cwd(&p)).unwrap_or_default())),
+            (
+                "auxv".into(),
+                Gen::file(move || find_process(pid).map(|p| auxv(&p)).unwrap_or_default()),
+            ),
+            (
+                "exe".into(),
+                Gen::symlink(move || {
+                    find_process(pid)
+                        .map(|p| p.exe.lock().clone())
+                        .unwrap_or_default()
+                }),
+            ),
+            (
+                "cwd".into(),
+                Gen::symlink(move || find_process(pid).map(|p| cwd(&p)).unwrap_or_default()),
+            ),
             ("fd".into(), fd_dir(pid)),
             ("task".into(), task_dir(pid)),
         ];
@@ -86,15 +129,26 @@ fn pid_dir(pid: i32) -> Gen {
 
 fn task_dir(pid: i32) -> Gen {
     Gen::dir(move || {
-        let Some(p) = find_process(pid) else { return Vec::new() };
+        let Some(p) = find_process(pid) else {
+            return Vec::new();
+        };
         p.live_threads()
             .iter()
             .map(|t| {
                 let tid = t.tid;
                 let dir = Gen::static_dir([
-                    ("stat", of_thread(pid, tid, |p, t| stat_line(p, t.tid, &t.comm.lock()))),
-                    ("status", of_thread(pid, tid, |p, t| status_text(p, t.tid, &t.comm.lock()))),
-                    ("comm", of_thread(pid, tid, |_, t| format!("{}\n", t.comm.lock()))),
+                    (
+                        "stat",
+                        of_thread(pid, tid, |p, t| stat_line(p, t.tid, &t.comm.lock())),
+                    ),
+                    (
+                        "status",
+                        of_thread(pid, tid, |p, t| status_text(p, t.tid, &t.comm.lock())),
+                    ),
+                    (
+                        "comm",
+                        of_thread(pid, tid, |_, t| format!("{}\n", t.comm.lock())),
+                    ),
                 ]);
                 (tid.to_string(), dir)
             })
@@ -104,12 +158,17 @@ fn task_dir(pid: i32) -> Gen {
 
 fn fd_dir(pid: i32) -> Gen {
     Gen::dir(move || {
-        let Some(p) = find_process(pid) else { return Vec::new() };
+        let Some(p) = find_process(pid) else {
+            return Vec::new();
+        };
         let fds = p.fds.lock();
         fds.fds()
             .map(|(fd, file)| {
                 let path = file.file.path();
-                (fd.to_string(), Gen::symlink(move || path.clone()).mode(0o700))
+                (
+                    fd.to_string(),
+                    Gen::symlink(move || path.clone()).mode(0o700),
+                )
             })
             .collect()
     })
@@ -118,7 +177,10 @@ fn fd_dir(pid: i32) -> Gen {
 
 fn cwd(p: &Process) -> String {
     let fs = p.fs.lock();
-    fs.current_dir().absolute_path().map(|path| path.as_str().to_string()).unwrap_or_default()
+    fs.current_dir()
+        .absolute_path()
+        .map(|path| path.as_str().to_string())
+        .unwrap_or_default()
 }
 
 fn cmdline(p: &Arc<Process>) -> String {
@@ -156,7 +218,12 @@ fn vm_size(p: &Process) -> usize {
     if p.zombie.load(Ordering::Acquire) {
         return 0;
     }
-    p.aspace().lock().vmas().iter().map(|v| v.end - v.start).sum()
+    p.aspace()
+        .lock()
+        .vmas()
+        .iter()
+        .map(|v| v.end - v.start)
+        .sum()
 }
 
 fn ticks(d: core::time::Duration) -> u64 {
@@ -167,7 +234,10 @@ fn ticks(d: core::time::Duration) -> u64 {
 fn stat_line(p: &Arc<Process>, tid: i32, comm: &str) -> String {
     let (state, _) = state_of(p, tid);
     let threads = p.live_threads();
-    let blocked = threads.iter().find(|t| t.tid == tid).map_or(0, |t| t.signal.blocked());
+    let blocked = threads
+        .iter()
+        .find(|t| t.tid == tid)
+        .map_or(0, |t| t.signal.blocked());
     let (ignored, caught) = signal_dispositions(p);
     let brk = *p.brk.lock();
     let mut s = format!(
@@ -187,7 +257,11 @@ fn stat_line(p: &Arc<Process>, tid: i32, comm: &str) -> String {
         p.exit_signal.load(Ordering::Relaxed),
         brk.start,
         brk.end,
-        if p.zombie.load(Ordering::Acquire) { p.exit_status.load(Ordering::Relaxed) } else { 0 },
+        if p.zombie.load(Ordering::Acquire) {
+            p.exit_status.load(Ordering::Relaxed)
+        } else {
+            0
+        },
     );
     s
 }
@@ -264,9 +338,21 @@ fn maps(p: &Arc<Process>) -> String {
             "{:08x}-{:08x} {}{}{}{} {:08x} {:02x}:{:02x} {} ",
             vma.start,
             vma.end,
-            if vma.prot.contains(mm::Prot::READ) { 'r' } else { '-' },
-            if vma.prot.contains(mm::Prot::WRITE) { 'w' } else { '-' },
-            if vma.prot.contains(mm::Prot::EXEC) { 'x' } else { '-' },
+            if vma.prot.contains(mm::Prot::READ) {
+                'r'
+            } else {
+                '-'
+            },
+            if vma.prot.contains(mm::Prot::WRITE) {
+                'w'
+            } else {
+                '-'
+            },
+            if vma.prot.contains(mm::Prot::EXEC) {
+                'x'
+            } else {
+                '-'
+            },
             if vma.backing.shared { 's' } else { 'p' },
             offset,
             major,
@@ -275,7 +361,9 @@ fn maps(p: &Arc<Process>) -> String {
         );
         let name = match ident {
             Some(i) => i.path,
-            None if brk.end > brk.start && vma.start <= brk.start && vma.end >= brk.end => "[heap]".into(),
+            None if brk.end > brk.start && vma.start <= brk.start && vma.end >= brk.end => {
+                "[heap]".into()
+            }
             None if vma.start < STACK_TOP && vma.end >= STACK_TOP => "[stack]".into(),
             None => String::new(),
         };
@@ -328,7 +416,10 @@ fn kernel_stat() -> String {
         let _ = writeln!(out, "cpu{cpu} 0 0 0 0 0 0 0 0 0 0");
     }
     let procs = all_processes();
-    let running = procs.iter().filter(|p| !p.zombie.load(Ordering::Acquire)).count();
+    let running = procs
+        .iter()
+        .filter(|p| !p.zombie.load(Ordering::Acquire))
+        .count();
     let _ = write!(
         out,
         "intr 0\nctxt 0\nbtime {boot}\nprocesses {}\nprocs_running {running}\nprocs_blocked 0\nsoftirq 0 0 0 0 0 0 0 0 0 0 0\n",
@@ -344,10 +435,16 @@ fn loadavg() -> String {
 }
 
 fn filesystems() -> String {
-    ["nodev\tsysfs", "nodev\ttmpfs", "nodev\tproc", "nodev\tdevtmpfs", "\text4"]
-        .iter()
-        .map(|l| format!("{l}\n"))
-        .collect()
+    [
+        "nodev\tsysfs",
+        "nodev\ttmpfs",
+        "nodev\tproc",
+        "nodev\tdevtmpfs",
+        "\text4",
+    ]
+    .iter()
+    .map(|l| format!("{l}\n"))
+    .collect()
 }
 
 /// /proc/sys: the kernel knobs programs read.
@@ -360,7 +457,10 @@ fn proc_sys() -> Gen {
             ("ostype", value(crate::sys::misc::UTS_SYSNAME.into())),
             ("osrelease", value(crate::sys::misc::UTS_RELEASE.into())),
             ("version", value(crate::sys::misc::UTS_VERSION.into())),
-            ("hostname", Gen::file(|| format!("{}\n", crate::sys::misc::hostname()).into_bytes())),
+            (
+                "hostname",
+                Gen::file(|| format!("{}\n", crate::sys::misc::hostname()).into_bytes()),
+            ),
             ("ngroups_max", value("65536".into())),
         ]),
     )])

@@ -18,13 +18,19 @@ pub fn cpu_list() -> String {
 
 pub fn sysfs() -> Filesystem {
     let list = || Gen::file(|| format!("{}\n", cpu_list()).into_bytes());
-    let mut cpu: Vec<(String, Gen)> = ["online", "possible", "present"].iter().map(|name| ((*name).into(), list())).collect();
+    let mut cpu: Vec<(String, Gen)> = ["online", "possible", "present"]
+        .iter()
+        .map(|name| ((*name).into(), list()))
+        .collect();
     for n in 0..axhal::cpu_num() {
         let online = Gen::file(|| b"1\n".to_vec());
         cpu.push((format!("cpu{n}"), Gen::static_dir([("online", online)])));
     }
     let root = Gen::static_dir([
-        ("devices", Gen::static_dir([("system", Gen::static_dir([("cpu", Gen::static_dir(cpu))]))])),
+        (
+            "devices",
+            Gen::static_dir([("system", Gen::static_dir([("cpu", Gen::static_dir(cpu))]))]),
+        ),
         ("kernel", Gen::static_dir::<&str>([])),
         ("fs", Gen::static_dir::<&str>([])),
         ("class", Gen::static_dir::<&str>([])),
@@ -48,7 +54,11 @@ pub fn cpuinfo() -> String {
 fn arch_cpuinfo(out: &mut String, n: usize) {
     use core::arch::x86_64::__cpuid;
     let leaf = __cpuid;
-    let regs_bytes = |regs: [u32; 4]| regs.iter().flat_map(|r| r.to_le_bytes()).collect::<Vec<u8>>();
+    let regs_bytes = |regs: [u32; 4]| {
+        regs.iter()
+            .flat_map(|r| r.to_le_bytes())
+            .collect::<Vec<u8>>()
+    };
     let v = leaf(0);
     let vendor = regs_bytes([v.ebx, v.edx, v.ecx, 0]);
     let vendor = String::from_utf8_lossy(&vendor[..12]).into_owned();
@@ -59,10 +69,23 @@ fn arch_cpuinfo(out: &mut String, n: usize) {
             brand.extend(regs_bytes([r.eax, r.ebx, r.ecx, r.edx]));
         }
     }
-    let brand: String = String::from_utf8_lossy(&brand).trim_end_matches('\0').trim().into();
+    let brand: String = String::from_utf8_lossy(&brand)
+        .trim_end_matches('\0')
+        .trim()
+        .into();
     let sig = leaf(1).eax;
-    let family = ((sig >> 8) & 0xf) + if (sig >> 8) & 0xf == 0xf { (sig >> 20) & 0xff } else { 0 };
-    let model = ((sig >> 4) & 0xf) | if matches!((sig >> 8) & 0xf, 6 | 0xf) { ((sig >> 16) & 0xf) << 4 } else { 0 };
+    let family = ((sig >> 8) & 0xf)
+        + if (sig >> 8) & 0xf == 0xf {
+            (sig >> 20) & 0xff
+        } else {
+            0
+        };
+    let model = ((sig >> 4) & 0xf)
+        | if matches!((sig >> 8) & 0xf, 6 | 0xf) {
+            ((sig >> 16) & 0xf) << 4
+        } else {
+            0
+        };
     let cpus = axhal::cpu_num();
     let _ = write!(
         out,
@@ -75,5 +98,8 @@ fn arch_cpuinfo(out: &mut String, n: usize) {
 
 #[cfg(target_arch = "riscv64")]
 fn arch_cpuinfo(out: &mut String, n: usize) {
-    let _ = write!(out, "processor\t: {n}\nhart\t\t: {n}\nisa\t\t: rv64imafdc\nmmu\t\t: sv39\n");
+    let _ = write!(
+        out,
+        "processor\t: {n}\nhart\t\t: {n}\nisa\t\t: rv64imafdc\nmmu\t\t: sv39\n"
+    );
 }

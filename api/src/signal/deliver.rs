@@ -125,7 +125,12 @@ pub fn handle_signals(uctx: &mut UserContext, mut restart: Option<SyscallRestart
 /// The wait status of a death by a core-dumping signal: Linux sets the core
 /// bit (0x80) only when a dump was written, which RLIMIT_CORE 0 prevents.
 fn core_status(p: &crate::task::Process, sig: usize) -> i32 {
-    let core = if p.rlimits.lock().get(linux_raw_sys::general::RLIMIT_CORE).is_some_and(|l| l.cur != 0) {
+    let core = if p
+        .rlimits
+        .lock()
+        .get(linux_raw_sys::general::RLIMIT_CORE)
+        .is_some_and(|l| l.cur != 0)
+    {
         0x80
     } else {
         0

@@ -1,6 +1,5 @@
 //! System information, identity, limits and randomness.
 
-
 use linux_raw_sys::general as uapi;
 
 use crate::errno::{Errno, SysResult};
@@ -14,7 +13,8 @@ pub fn sys_getrandom(buf: usize, len: usize, flags: u32) -> SysResult {
         return Err(Errno::EINVAL);
     }
     // GRND_INSECURE asks for no blocking, GRND_RANDOM for the blocking pool.
-    if flags & (uapi::GRND_RANDOM | uapi::GRND_INSECURE) == uapi::GRND_RANDOM | uapi::GRND_INSECURE {
+    if flags & (uapi::GRND_RANDOM | uapi::GRND_INSECURE) == uapi::GRND_RANDOM | uapi::GRND_INSECURE
+    {
         return Err(Errno::EINVAL);
     }
     let len = len.min(33_554_431);
@@ -47,7 +47,17 @@ pub fn hostname() -> &'static str {
 
 pub fn sys_uname(buf: usize) -> SysResult {
     let mut out = [0u8; 65 * 6];
-    for (i, s) in [UTS_SYSNAME, hostname(), UTS_RELEASE, UTS_VERSION, crate::arch::UTS_MACHINE, "(none)"].iter().enumerate() {
+    for (i, s) in [
+        UTS_SYSNAME,
+        hostname(),
+        UTS_RELEASE,
+        UTS_VERSION,
+        crate::arch::UTS_MACHINE,
+        "(none)",
+    ]
+    .iter()
+    .enumerate()
+    {
         out[i * 65..(i + 1) * 65].copy_from_slice(&field(s));
     }
     copy_to_user(buf, &out)?;
@@ -82,19 +92,32 @@ pub fn sys_sysinfo(buf: usize) -> SysResult {
 
 pub fn sys_prlimit64(pid: i32, resource: u32, new: usize, old: usize) -> SysResult {
     use crate::task::rlimit::{Rlimit, RlimitError};
-    let proc = if pid == 0 { current_process() } else { find_process(pid).ok_or(Errno::ESRCH)? };
+    let proc = if pid == 0 {
+        current_process()
+    } else {
+        find_process(pid).ok_or(Errno::ESRCH)?
+    };
     let new: Option<uapi::rlimit64> = if new != 0 { Some(read_val(new)?) } else { None };
     let mut limits = proc.rlimits.lock();
     let cur = limits.get(resource).ok_or(Errno::EINVAL)?;
     if let Some(n) = new {
-        let n = Rlimit { cur: n.rlim_cur, max: n.rlim_max };
+        let n = Rlimit {
+            cur: n.rlim_cur,
+            max: n.rlim_max,
+        };
         limits.set(resource, n).map_err(|e| match e {
             RlimitError::Invalid => Errno::EINVAL,
             RlimitError::NotPermitted => Errno::EPERM,
         })?;
     }
     if old != 0 {
-        write_val(old, &uapi::rlimit64 { rlim_cur: cur.cur, rlim_max: cur.max })?;
+        write_val(
+            old,
+            &uapi::rlimit64 {
+                rlim_cur: cur.cur,
+                rlim_max: cur.max,
+            },
+        )?;
     }
     Ok(0)
 }

@@ -23,7 +23,9 @@ unsafe impl Pod for PollFd {}
 /// Readiness of `fd` as poll reports it: POLLNVAL for a closed fd, and the
 /// RDNORM/WRNORM twins Linux's drivers set alongside IN/OUT.
 fn readiness(fd: i32) -> u16 {
-    let Ok(file) = current_process().fds.lock().get(fd) else { return events::POLLNVAL };
+    let Ok(file) = current_process().fds.lock().get(fd) else {
+        return events::POLLNVAL;
+    };
     let mut ev = file.file.poll();
     if ev & events::POLLIN != 0 {
         ev |= events::POLLRDNORM;
@@ -87,7 +89,14 @@ fn do_poll(fds_addr: usize, nfds: usize, deadline: Option<Duration>) -> SysResul
     if nfds > current_process().nofile_limit() {
         return Err(Errno::EINVAL);
     }
-    let mut fds = vec![PollFd { fd: 0, events: 0, revents: 0 }; nfds];
+    let mut fds = vec![
+        PollFd {
+            fd: 0,
+            events: 0,
+            revents: 0
+        };
+        nfds
+    ];
     for (i, p) in fds.iter_mut().enumerate() {
         *p = read_val(fds_addr + i * size_of::<PollFd>())?;
     }
@@ -130,10 +139,20 @@ fn read_sigmask(addr: usize, size: usize) -> SysResult<Option<u64>> {
 }
 
 fn read_timeout(addr: usize) -> SysResult<Option<Duration>> {
-    if addr == 0 { Ok(None) } else { read_ts(addr).map(Some) }
+    if addr == 0 {
+        Ok(None)
+    } else {
+        read_ts(addr).map(Some)
+    }
 }
 
-pub fn sys_ppoll(fds: usize, nfds: usize, tsp: usize, sigmask: usize, sigsetsize: usize) -> SysResult {
+pub fn sys_ppoll(
+    fds: usize,
+    nfds: usize,
+    tsp: usize,
+    sigmask: usize,
+    sigsetsize: usize,
+) -> SysResult {
     let deadline = deadline_after(read_timeout(tsp)?);
     let mask = read_sigmask(sigmask, sigsetsize)?;
     let r = with_sigmask(mask, || do_poll(fds, nfds, deadline));
@@ -184,7 +203,13 @@ fn do_select(nfds: i32, addrs: [usize; 3], deadline: Option<Duration>) -> SysRes
     let nfds = usize::try_from(nfds).map_err(|_| Errno::EINVAL)?;
     // Like Linux, look no further than the fd table's size (a power of two,
     // at least 64): bits past it are ignored rather than EBADF.
-    let open_end = current_process().fds.lock().fds().map(|(fd, _)| fd as usize + 1).max().unwrap_or(0);
+    let open_end = current_process()
+        .fds
+        .lock()
+        .fds()
+        .map(|(fd, _)| fd as usize + 1)
+        .max()
+        .unwrap_or(0);
     let nfds = nfds.min(open_end.next_power_of_two().max(64));
     let sets = FdSets::read(nfds, addrs)?;
     // Any fd in a set that is not open is EBADF, checked before waiting.
@@ -239,7 +264,13 @@ pub fn sys_select(nfds: i32, r: usize, w: usize, e: usize, tvp: usize) -> SysRes
     let r = do_select(nfds, [r, w, e], deadline);
     if let (true, Some(d)) = (tvp != 0, deadline) {
         let left = d.saturating_sub(axhal::time::monotonic_time());
-        write_val(tvp, &timeval { tv_sec: left.as_secs() as _, tv_usec: left.subsec_micros() as _ })?;
+        write_val(
+            tvp,
+            &timeval {
+                tv_sec: left.as_secs() as _,
+                tv_usec: left.subsec_micros() as _,
+            },
+        )?;
     }
     r.map(|n| n as isize)
 }

@@ -18,7 +18,11 @@ const TASK_COMM_LEN: usize = 16;
 
 /// The name a thread gets from `bytes` (cut at the first NUL and to 15 bytes).
 pub fn comm_of(bytes: &[u8]) -> String {
-    let end = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len()).min(TASK_COMM_LEN - 1);
+    let end = bytes
+        .iter()
+        .position(|&b| b == 0)
+        .unwrap_or(bytes.len())
+        .min(TASK_COMM_LEN - 1);
     String::from_utf8_lossy(&bytes[..end]).into_owned()
 }
 
@@ -53,7 +57,10 @@ pub fn sys_prctl(option: i32, arg2: usize, arg3: usize, arg4: usize, arg5: usize
             Ok(0)
         }
         uapi::PR_GET_PDEATHSIG => {
-            write_val(arg2, &(current_process().pdeathsig.load(Ordering::Relaxed) as i32))?;
+            write_val(
+                arg2,
+                &(current_process().pdeathsig.load(Ordering::Relaxed) as i32),
+            )?;
             Ok(0)
         }
         uapi::PR_GET_DUMPABLE => Ok(current_process().dumpable.load(Ordering::Relaxed) as isize),
@@ -62,14 +69,18 @@ pub fn sys_prctl(option: i32, arg2: usize, arg3: usize, arg4: usize, arg5: usize
             if arg2 > 1 {
                 return Err(Errno::EINVAL);
             }
-            current_process().dumpable.store(arg2 as u32, Ordering::Relaxed);
+            current_process()
+                .dumpable
+                .store(arg2 as u32, Ordering::Relaxed);
             Ok(0)
         }
         uapi::PR_SET_NO_NEW_PRIVS => {
             if arg2 != 1 || arg3 != 0 || arg4 != 0 || arg5 != 0 {
                 return Err(Errno::EINVAL);
             }
-            current_process().no_new_privs.store(true, Ordering::Relaxed);
+            current_process()
+                .no_new_privs
+                .store(true, Ordering::Relaxed);
             Ok(0)
         }
         uapi::PR_GET_NO_NEW_PRIVS => {
@@ -79,11 +90,16 @@ pub fn sys_prctl(option: i32, arg2: usize, arg3: usize, arg4: usize, arg5: usize
             Ok(current_process().no_new_privs.load(Ordering::Relaxed) as isize)
         }
         uapi::PR_SET_CHILD_SUBREAPER => {
-            current_process().child_subreaper.store(arg2 != 0, Ordering::Relaxed);
+            current_process()
+                .child_subreaper
+                .store(arg2 != 0, Ordering::Relaxed);
             Ok(0)
         }
         uapi::PR_GET_CHILD_SUBREAPER => {
-            write_val(arg2, &(current_process().child_subreaper.load(Ordering::Relaxed) as i32))?;
+            write_val(
+                arg2,
+                &(current_process().child_subreaper.load(Ordering::Relaxed) as i32),
+            )?;
             Ok(0)
         }
         _ => {

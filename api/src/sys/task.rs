@@ -29,7 +29,8 @@ pub mod clone_flags {
     pub const CLONE_NEWUSER: u64 = 0x1000_0000;
     /// The CLONE_NEW* flags (mount, cgroup, uts, ipc, user, pid, net);
     /// CLONE_NEWTIME (0x80) shares its bit with CSIGNAL in clone(2).
-    pub const CLONE_NEW_ANY: u64 = 0x20000 | 0x0200_0000 | 0x0400_0000 | 0x0800_0000 | 0x1000_0000 | 0x2000_0000 | 0x4000_0000;
+    pub const CLONE_NEW_ANY: u64 =
+        0x20000 | 0x0200_0000 | 0x0400_0000 | 0x0800_0000 | 0x1000_0000 | 0x2000_0000 | 0x4000_0000;
 }
 use clone_flags::*;
 
@@ -54,7 +55,14 @@ fn check_clone_flags(flags: u64) -> SysResult<()> {
 }
 
 /// clone(2) with the arguments already put in a common order.
-pub fn sys_clone(uctx: &UserContext, flags: u64, stack: usize, ptid: usize, ctid: usize, tls: usize) -> SysResult {
+pub fn sys_clone(
+    uctx: &UserContext,
+    flags: u64,
+    stack: usize,
+    ptid: usize,
+    ctid: usize,
+    tls: usize,
+) -> SysResult {
     check_clone_flags(flags)?;
     let parent_thread = current_thread();
     let parent = parent_thread.process.clone();
@@ -93,20 +101,37 @@ pub fn sys_clone(uctx: &UserContext, flags: u64, stack: usize, ptid: usize, ctid
         } else {
             Arc::new(Mutex::new(parent.signal.actions.lock().clone()))
         };
-        let real_parent = if flags & CLONE_PARENT != 0 { parent.parent().unwrap_or(parent.clone()) } else { parent.clone() };
+        let real_parent = if flags & CLONE_PARENT != 0 {
+            parent.parent().unwrap_or(parent.clone())
+        } else {
+            parent.clone()
+        };
         let child = Process::new(tid, Arc::downgrade(&real_parent), aspace, fds, fs, sig);
         *child.brk.lock() = *parent.brk.lock();
         *child.exe.lock() = parent.exe.lock().clone();
         *child.comm.lock() = parent.comm.lock().clone();
-        child.no_new_privs.store(parent.no_new_privs.load(Ordering::Relaxed), Ordering::Relaxed);
-        child.dumpable.store(parent.dumpable.load(Ordering::Relaxed), Ordering::Relaxed);
+        child.no_new_privs.store(
+            parent.no_new_privs.load(Ordering::Relaxed),
+            Ordering::Relaxed,
+        );
+        child
+            .dumpable
+            .store(parent.dumpable.load(Ordering::Relaxed), Ordering::Relaxed);
         *child.cmdline.lock() = parent.cmdline.lock().clone();
         *child.auxv.lock() = parent.auxv.lock().clone();
-        child.umask.store(parent.umask.load(Ordering::Relaxed), Ordering::Relaxed);
-        child.pgid.store(parent.pgid.load(Ordering::Relaxed), Ordering::Relaxed);
-        child.sid.store(parent.sid.load(Ordering::Relaxed), Ordering::Relaxed);
+        child
+            .umask
+            .store(parent.umask.load(Ordering::Relaxed), Ordering::Relaxed);
+        child
+            .pgid
+            .store(parent.pgid.load(Ordering::Relaxed), Ordering::Relaxed);
+        child
+            .sid
+            .store(parent.sid.load(Ordering::Relaxed), Ordering::Relaxed);
         *child.rlimits.lock() = parent.rlimits.lock().clone();
-        child.exit_signal.store((flags & CSIGNAL) as usize, Ordering::Relaxed);
+        child
+            .exit_signal
+            .store((flags & CSIGNAL) as usize, Ordering::Relaxed);
         real_parent.children.lock().push(child.clone());
         child
     };
@@ -118,9 +143,19 @@ pub fn sys_clone(uctx: &UserContext, flags: u64, stack: usize, ptid: usize, ctid
     } else {
         parent_thread.signal.altstack()
     };
-    let clear_tid = if flags & CLONE_CHILD_CLEARTID != 0 { ctid } else { 0 };
+    let clear_tid = if flags & CLONE_CHILD_CLEARTID != 0 {
+        ctid
+    } else {
+        0
+    };
     let signal = ThreadSignal::new(parent_thread.signal.blocked(), altstack);
-    let thread = Thread::new(tid, process.clone(), clear_tid, signal, parent_thread.comm.lock().clone());
+    let thread = Thread::new(
+        tid,
+        process.clone(),
+        clear_tid,
+        signal,
+        parent_thread.comm.lock().clone(),
+    );
     if flags & CLONE_PARENT_SETTID != 0 {
         write_val(ptid, &tid)?;
     }
@@ -135,7 +170,9 @@ pub fn sys_clone(uctx: &UserContext, flags: u64, stack: usize, ptid: usize, ctid
     task::spawn_user_thread(thread, child_ctx, name, task::FpStart::Inherit);
     if let Some(child) = vfork_done {
         // The parent sleeps until the child execs or exits.
-        parent.child_wq.wait_uninterruptible(|| child.vfork_released.load(Ordering::Acquire));
+        parent
+            .child_wq
+            .wait_uninterruptible(|| child.vfork_released.load(Ordering::Acquire));
     }
     Ok(tid as isize)
 }
@@ -163,8 +200,19 @@ pub fn sys_clone3(uctx: &UserContext, args: usize, size: usize) -> SysResult {
     if a.exit_signal > 64 || a.flags & CSIGNAL != 0 {
         return Err(Errno::EINVAL);
     }
-    let stack = if a.stack != 0 { (a.stack + a.stack_size) as usize } else { 0 };
-    sys_clone(uctx, a.flags | a.exit_signal, stack, a.parent_tid as usize, a.child_tid as usize, a.tls as usize)
+    let stack = if a.stack != 0 {
+        (a.stack + a.stack_size) as usize
+    } else {
+        0
+    };
+    sys_clone(
+        uctx,
+        a.flags | a.exit_signal,
+        stack,
+        a.parent_tid as usize,
+        a.child_tid as usize,
+        a.tls as usize,
+    )
 }
 
 pub fn sys_execve(uctx: &mut UserContext, path: usize, argv: usize, envp: usize) -> SysResult {
@@ -182,7 +230,10 @@ pub fn sys_execve(uctx: &mut UserContext, path: usize, argv: usize, envp: usize)
     proc.signal.actions.lock().reset_for_exec();
     let t = current_thread();
     t.signal.set_altstack(t.signal.altstack().for_exec());
-    *proc.brk.lock() = task::Brk { start: img.brk_start, end: img.brk_start };
+    *proc.brk.lock() = task::Brk {
+        start: img.brk_start,
+        end: img.brk_start,
+    };
     let name = crate::sys::prctl::comm_of(img.exe_path.rsplit('/').next().unwrap_or("").as_bytes());
     *proc.exe.lock() = img.exe_path;
     *current_thread().comm.lock() = name.clone();
@@ -199,7 +250,9 @@ pub fn sys_execve(uctx: &mut UserContext, path: usize, argv: usize, envp: usize)
 pub fn sys_exit(code: i32) -> ! {
     let t = current_thread();
     if t.process.live_threads.load(Ordering::Acquire) == 1 {
-        t.process.exit_status.store((code & 0xff) << 8, Ordering::Release);
+        t.process
+            .exit_status
+            .store((code & 0xff) << 8, Ordering::Release);
     }
     drop(t); // exit_current_thread does not return
     task::exit_current_thread()
@@ -245,13 +298,19 @@ pub fn sys_wait4(pid: i32, status: usize, options: u32, rusage: usize) -> SysRes
             if !children.iter().any(&matches) {
                 return Err(Errno::ECHILD);
             }
-            if let Some(i) = children.iter().position(|c| matches(c) && c.zombie.load(Ordering::Acquire)) {
+            if let Some(i) = children
+                .iter()
+                .position(|c| matches(c) && c.zombie.load(Ordering::Acquire))
+            {
                 let child = children.remove(i);
                 drop(children);
                 task::unregister_process(child.pid);
                 return report(child.pid, child.exit_status.load(Ordering::Acquire));
             }
-            let changed = children.iter().filter(|c| matches(c)).find_map(|c| Some((c.pid, job_change(c, true)?)));
+            let changed = children
+                .iter()
+                .filter(|c| matches(c))
+                .find_map(|c| Some((c.pid, job_change(c, true)?)));
             if let Some((pid, st)) = changed {
                 drop(children);
                 return report(pid, st);
@@ -266,7 +325,8 @@ pub fn sys_wait4(pid: i32, status: usize, options: u32, rusage: usize) -> SysRes
             let children = me.children.lock();
             let mut matching = children.iter().filter(|c| matches(c)).peekable();
             matching.peek().is_none()
-                || matching.any(|c| c.zombie.load(Ordering::Acquire) || job_change(c, false).is_some())
+                || matching
+                    .any(|c| c.zombie.load(Ordering::Acquire) || job_change(c, false).is_some())
         })?;
     }
 }
@@ -290,7 +350,11 @@ pub fn sys_set_tid_address(addr: usize) -> SysResult {
 }
 
 pub fn sys_getpgid(pid: i32) -> SysResult {
-    let p = if pid == 0 { current_process() } else { find_process(pid).ok_or(Errno::ESRCH)? };
+    let p = if pid == 0 {
+        current_process()
+    } else {
+        find_process(pid).ok_or(Errno::ESRCH)?
+    };
     Ok(p.pgid.load(Ordering::Relaxed) as isize)
 }
 
@@ -298,13 +362,22 @@ pub fn sys_setpgid(pid: i32, pgid: i32) -> SysResult {
     if pgid < 0 {
         return Err(Errno::EINVAL);
     }
-    let p = if pid == 0 { current_process() } else { find_process(pid).ok_or(Errno::ESRCH)? };
-    p.pgid.store(if pgid == 0 { p.pid } else { pgid }, Ordering::Relaxed);
+    let p = if pid == 0 {
+        current_process()
+    } else {
+        find_process(pid).ok_or(Errno::ESRCH)?
+    };
+    p.pgid
+        .store(if pgid == 0 { p.pid } else { pgid }, Ordering::Relaxed);
     Ok(0)
 }
 
 pub fn sys_getsid(pid: i32) -> SysResult {
-    let p = if pid == 0 { current_process() } else { find_process(pid).ok_or(Errno::ESRCH)? };
+    let p = if pid == 0 {
+        current_process()
+    } else {
+        find_process(pid).ok_or(Errno::ESRCH)?
+    };
     Ok(p.sid.load(Ordering::Relaxed) as isize)
 }
 
@@ -317,4 +390,3 @@ pub fn sys_setsid() -> SysResult {
     p.pgid.store(p.pid, Ordering::Relaxed);
     Ok(p.pid as isize)
 }
-

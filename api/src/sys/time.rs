@@ -14,7 +14,10 @@ unsafe impl Pod for uapi::timeval {}
 unsafe impl Pod for uapi::timezone {}
 
 pub(crate) fn ts(d: Duration) -> uapi::timespec {
-    uapi::timespec { tv_sec: d.as_secs() as _, tv_nsec: d.subsec_nanos() as _ }
+    uapi::timespec {
+        tv_sec: d.as_secs() as _,
+        tv_nsec: d.subsec_nanos() as _,
+    }
 }
 
 pub(crate) fn read_ts(addr: usize) -> SysResult<Duration> {
@@ -27,11 +30,17 @@ pub(crate) fn read_ts(addr: usize) -> SysResult<Duration> {
 
 fn clock_now(clock: i32) -> SysResult<Duration> {
     match clock as u32 {
-        uapi::CLOCK_REALTIME | uapi::CLOCK_REALTIME_COARSE | uapi::CLOCK_TAI => Ok(axhal::time::wall_time()),
-        uapi::CLOCK_MONOTONIC | uapi::CLOCK_MONOTONIC_RAW | uapi::CLOCK_MONOTONIC_COARSE
+        uapi::CLOCK_REALTIME | uapi::CLOCK_REALTIME_COARSE | uapi::CLOCK_TAI => {
+            Ok(axhal::time::wall_time())
+        }
+        uapi::CLOCK_MONOTONIC
+        | uapi::CLOCK_MONOTONIC_RAW
+        | uapi::CLOCK_MONOTONIC_COARSE
         | uapi::CLOCK_BOOTTIME => Ok(axhal::time::monotonic_time()),
         // No per-task CPU accounting yet: report time since boot.
-        uapi::CLOCK_PROCESS_CPUTIME_ID | uapi::CLOCK_THREAD_CPUTIME_ID => Ok(axhal::time::monotonic_time()),
+        uapi::CLOCK_PROCESS_CPUTIME_ID | uapi::CLOCK_THREAD_CPUTIME_ID => {
+            Ok(axhal::time::monotonic_time())
+        }
         _ => Err(Errno::EINVAL),
     }
 }
@@ -53,11 +62,23 @@ pub fn sys_clock_getres(clock: i32, tp: usize) -> SysResult {
 pub fn sys_gettimeofday(tv: usize, tz: usize) -> SysResult {
     if tv != 0 {
         let now = axhal::time::wall_time();
-        write_val(tv, &uapi::timeval { tv_sec: now.as_secs() as _, tv_usec: now.subsec_micros() as _ })?;
+        write_val(
+            tv,
+            &uapi::timeval {
+                tv_sec: now.as_secs() as _,
+                tv_usec: now.subsec_micros() as _,
+            },
+        )?;
     }
     if tz != 0 {
         // No settimeofday: the kernel's timezone stays UTC, all zeros.
-        write_val(tz, &uapi::timezone { tz_minuteswest: 0, tz_dsttime: 0 })?;
+        write_val(
+            tz,
+            &uapi::timezone {
+                tz_minuteswest: 0,
+                tz_dsttime: 0,
+            },
+        )?;
     }
     Ok(0)
 }

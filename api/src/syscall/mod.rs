@@ -13,8 +13,19 @@ use crate::sys::{fs, futex, misc, mm, poll, prctl, signal, task, time};
 /// A call that a signal interrupted comes back with how to restart it.
 pub fn handle(uctx: &mut UserContext) -> Option<SyscallRestart> {
     let sysno = uctx.sysno();
-    let a = [uctx.arg0(), uctx.arg1(), uctx.arg2(), uctx.arg3(), uctx.arg4(), uctx.arg5()];
-    let trace = if crate::strace::enabled() { crate::strace::enter(sysno, &a) } else { None };
+    let a = [
+        uctx.arg0(),
+        uctx.arg1(),
+        uctx.arg2(),
+        uctx.arg3(),
+        uctx.arg4(),
+        uctx.arg5(),
+    ];
+    let trace = if crate::strace::enabled() {
+        crate::strace::enter(sysno, &a)
+    } else {
+        None
+    };
     let result = dispatch(uctx, sysno, a);
     if let Some(call) = trace {
         call.exit(&result);
@@ -179,9 +190,13 @@ fn dispatch(uctx: &mut UserContext, sysno: usize, a: [usize; 6]) -> SysResult {
 
 /// ENOSYS, logged once per syscall number.
 fn unimplemented(sysno: usize) -> SysResult {
-    static SEEN: spin::Mutex<alloc::collections::BTreeSet<usize>> = spin::Mutex::new(alloc::collections::BTreeSet::new());
+    static SEEN: spin::Mutex<alloc::collections::BTreeSet<usize>> =
+        spin::Mutex::new(alloc::collections::BTreeSet::new());
     if SEEN.lock().insert(sysno) {
-        log::warn!("unimplemented syscall {sysno} ({}): ENOSYS", crate::strace::name(sysno).unwrap_or("?"));
+        log::warn!(
+            "unimplemented syscall {sysno} ({}): ENOSYS",
+            crate::strace::name(sysno).unwrap_or("?")
+        );
     }
     Err(Errno::ENOSYS)
 }

@@ -94,7 +94,10 @@ fn become_zombie(proc: &Arc<Process>) {
 fn new_parent_for_orphans(proc: &Arc<Process>) -> Option<Arc<Process>> {
     let mut ancestor = proc.parent();
     while let Some(a) = ancestor {
-        if a.child_subreaper.load(Ordering::Relaxed) && !a.exiting.load(Ordering::Acquire) && !a.zombie.load(Ordering::Acquire) {
+        if a.child_subreaper.load(Ordering::Relaxed)
+            && !a.exiting.load(Ordering::Acquire)
+            && !a.zombie.load(Ordering::Acquire)
+        {
             return Some(a);
         }
         ancestor = a.parent();

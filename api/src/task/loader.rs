@@ -13,8 +13,8 @@ use mm::{PAGE_SIZE, Prot, page_ceil, page_floor};
 use crate::errno::{Errno, SysResult, VfsResultExt};
 use crate::file::FilePages;
 
-use crate::arch::{ELF_MACHINE, ELF_PLATFORM, ET_DYN_BASE};
 pub use crate::arch::STACK_TOP;
+use crate::arch::{ELF_MACHINE, ELF_PLATFORM, ET_DYN_BASE};
 
 /// Reserved size of the main stack (RLIMIT_STACK's default).
 pub const STACK_SIZE: usize = 8 << 20;
@@ -32,12 +32,22 @@ fn open_exec(ctx: &FsContext, path: &str) -> SysResult<Arc<FilePages>> {
     if meta.node_type != axfs_ng_vfs::NodeType::RegularFile || meta.mode.bits() & 0o111 == 0 {
         return Err(Errno::EACCES);
     }
-    let f = OpenOptions::new().read(true).open_loc(loc).sys()?.into_file().sys()?;
+    let f = OpenOptions::new()
+        .read(true)
+        .open_loc(loc)
+        .sys()?
+        .into_file()
+        .sys()?;
     Ok(Arc::new(FilePages(f)))
 }
 
 /// Maps the loadable segments of `info` at `bias`; returns the highest end.
-fn map_segments(aspace: &mut AddrSpace, file: &Arc<FilePages>, info: &ElfInfo, bias: usize) -> SysResult<usize> {
+fn map_segments(
+    aspace: &mut AddrSpace,
+    file: &Arc<FilePages>,
+    info: &ElfInfo,
+    bias: usize,
+) -> SysResult<usize> {
     let mut top = 0;
     for seg in &info.segments {
         let mut prot = Prot::empty();
@@ -56,14 +66,30 @@ fn map_segments(aspace: &mut AddrSpace, file: &Arc<FilePages>, info: &ElfInfo, b
         let end = page_ceil(vstart + seg.memsz);
         let file_off = seg.offset - (vstart - start) as u64;
         if file_end > start {
-            let src = Source::File { file: file.clone(), offset: file_off };
+            let src = Source::File {
+                file: file.clone(),
+                offset: file_off,
+            };
             aspace
-                .map(start, file_end - start, prot, Mapping { source: src, shared: false })
+                .map(
+                    start,
+                    file_end - start,
+                    prot,
+                    Mapping {
+                        source: src,
+                        shared: false,
+                    },
+                )
                 .map_err(|_| Errno::ENOMEM)?;
         }
         if end > file_end {
-            let anon = Mapping { source: Source::Anonymous, shared: false };
-            aspace.map(file_end, end - file_end, prot, anon).map_err(|_| Errno::ENOMEM)?;
+            let anon = Mapping {
+                source: Source::Anonymous,
+                shared: false,
+            };
+            aspace
+                .map(file_end, end - file_end, prot, anon)
+                .map_err(|_| Errno::ENOMEM)?;
         }
         // The file page that holds the end of .data also holds the start of
         // .bss: clear it from filesz to the end of the page, as Linux's
@@ -74,9 +100,15 @@ fn map_segments(aspace: &mut AddrSpace, file: &Arc<FilePages>, info: &ElfInfo, b
             let len = PAGE_SIZE - zero_from % PAGE_SIZE;
             let zeros = alloc::vec![0u8; len];
             // Read-only segments are written through the kernel mapping.
-            aspace.protect(start, file_end - start, prot | Prot::WRITE).map_err(|_| Errno::ENOMEM)?;
-            aspace.write_bytes(zero_from, &zeros).map_err(|_| Errno::EFAULT)?;
-            aspace.protect(start, file_end - start, prot).map_err(|_| Errno::ENOMEM)?;
+            aspace
+                .protect(start, file_end - start, prot | Prot::WRITE)
+                .map_err(|_| Errno::ENOMEM)?;
+            aspace
+                .write_bytes(zero_from, &zeros)
+                .map_err(|_| Errno::EFAULT)?;
+            aspace
+                .protect(start, file_end - start, prot)
+                .map_err(|_| Errno::ENOMEM)?;
         }
         top = top.max(end);
     }
@@ -139,23 +171,37 @@ pub fn load_program(
             path = String::from(interp);
             continue;
         }
-        let info = elf::parse(ELF_MACHINE, |off, buf| file.read_full(off, buf)).map_err(|e| match e {
-            ElfError::NotElf | ElfError::Unsupported => Errno::ENOEXEC,
-        })?;
+        let info =
+            elf::parse(ELF_MACHINE, |off, buf| file.read_full(off, buf)).map_err(|e| match e {
+                ElfError::NotElf | ElfError::Unsupported => Errno::ENOEXEC,
+            })?;
         break (file, info);
     };
 
-    let bias = if info.relocatable { ET_DYN_BASE - page_floor(info.span().0) } else { 0 };
+    let bias = if info.relocatable {
+        ET_DYN_BASE - page_floor(info.span().0)
+    } else {
+        0
+    };
     let image_end = map_segments(aspace, &file, &info, bias)?;
 
     let mut entry = info.entry + bias;
     let mut interp_base = 0;
     if let Some(interp_path) = &info.interp {
-        let ifile = open_exec(ctx, interp_path).map_err(|e| if e == Errno::EACCES { Errno::ELIBBAD } else { e })?;
-        let iinfo = elf::parse(ELF_MACHINE, |off, buf| ifile.read_full(off, buf)).map_err(|_| Errno::ELIBBAD)?;
+        let ifile = open_exec(ctx, interp_path).map_err(|e| {
+            if e == Errno::EACCES {
+                Errno::ELIBBAD
+            } else {
+                e
+            }
+        })?;
+        let iinfo = elf::parse(ELF_MACHINE, |off, buf| ifile.read_full(off, buf))
+            .map_err(|_| Errno::ELIBBAD)?;
         let (lo, hi) = iinfo.span();
         let size = page_ceil(hi) - page_floor(lo);
-        let base = aspace.find_free(size, PAGE_SIZE, MMAP_TOP).ok_or(Errno::ENOMEM)?;
+        let base = aspace
+            .find_free(size, PAGE_SIZE, MMAP_TOP)
+            .ok_or(Errno::ENOMEM)?;
         let ibias = base - page_floor(lo);
         map_segments(aspace, &ifile, &iinfo, ibias)?;
         interp_base = ibias;
@@ -163,7 +209,10 @@ pub fn load_program(
     }
 
     let stack_start = STACK_TOP - STACK_SIZE;
-    let anon = Mapping { source: Source::Anonymous, shared: false };
+    let anon = Mapping {
+        source: Source::Anonymous,
+        shared: false,
+    };
     aspace
         .map(stack_start, STACK_SIZE, Prot::READ | Prot::WRITE, anon)
         .map_err(|_| Errno::ENOMEM)?;
@@ -199,7 +248,9 @@ pub fn load_program(
     if img.bytes.len() > STACK_SIZE / 4 {
         return Err(Errno::E2BIG);
     }
-    aspace.write_bytes(img.sp, &img.bytes).map_err(|_| Errno::EFAULT)?;
+    aspace
+        .write_bytes(img.sp, &img.bytes)
+        .map_err(|_| Errno::EFAULT)?;
 
     let exe_path = ctx
         .resolve(&path)

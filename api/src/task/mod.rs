@@ -2,8 +2,8 @@
 
 mod exit;
 mod fpu;
-pub mod rlimit;
 mod loader;
+pub mod rlimit;
 mod run;
 pub mod wait;
 
@@ -19,8 +19,8 @@ use axtask::{AxTaskExt, TaskExt, TaskInner, WeakAxTaskRef};
 use mm::aspace::AddrSpace;
 
 pub use exit::{do_exit_group, exit_current_thread, start_group_exit};
-pub use loader::{MMAP_TOP, STACK_TOP, load_program};
 pub use fpu::reset_current as reset_fp_state;
+pub use loader::{MMAP_TOP, STACK_TOP, load_program};
 pub use run::{FpStart, new_main_thread, spawn_user_thread};
 
 use crate::file::FdTable;
@@ -98,7 +98,13 @@ pub struct Thread {
 impl Thread {
     /// A new thread of `process`, found by tid from now on (it joins the
     /// process's thread list when it starts).
-    pub fn new(tid: i32, process: Arc<Process>, clear_child_tid: usize, signal: ThreadSignal, comm: String) -> Arc<Self> {
+    pub fn new(
+        tid: i32,
+        process: Arc<Process>,
+        clear_child_tid: usize,
+        signal: ThreadSignal,
+        comm: String,
+    ) -> Arc<Self> {
         let t = Arc::new(Thread {
             tid,
             process,
@@ -251,7 +257,10 @@ impl Process {
 
     /// RLIMIT_NOFILE's soft limit: fds must stay below it.
     pub fn nofile_limit(&self) -> usize {
-        let lim = self.rlimits.lock().get(linux_raw_sys::general::RLIMIT_NOFILE);
+        let lim = self
+            .rlimits
+            .lock()
+            .get(linux_raw_sys::general::RLIMIT_NOFILE);
         lim.map_or(usize::MAX, |l| usize::try_from(l.cur).unwrap_or(usize::MAX))
     }
 
@@ -272,7 +281,11 @@ pub fn find_thread(tid: i32) -> Option<Arc<Thread>> {
 
 /// All registered processes, ascending by pid.
 pub fn all_processes() -> Vec<Arc<Process>> {
-    PROCESSES.lock().values().filter_map(Weak::upgrade).collect()
+    PROCESSES
+        .lock()
+        .values()
+        .filter_map(Weak::upgrade)
+        .collect()
 }
 
 pub(crate) fn unregister_process(pid: i32) {
@@ -299,7 +312,11 @@ pub(crate) fn attach(task: &mut TaskInner, thread: Arc<Thread>) {
 /// Whether the current thread has a signal to act on (blocking calls stop
 /// waiting, with EINTR or a restart).
 pub fn signal_pending() -> bool {
-    let Some(task) = axtask::current_may_uninit() else { return false };
-    let Some(ext) = task.task_ext() else { return false };
+    let Some(task) = axtask::current_may_uninit() else {
+        return false;
+    };
+    let Some(ext) = task.task_ext() else {
+        return false;
+    };
     crate::signal::has_pending(&ext.downcast_ref::<ThreadRef>().0)
 }

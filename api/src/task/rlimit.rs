@@ -59,7 +59,10 @@ impl Rlimits {
     /// Sets a limit as do_prlimit does; callers are root (CAP_SYS_RESOURCE),
     /// so raising the hard limit is allowed.
     pub fn set(&mut self, resource: u32, new: Rlimit) -> Result<(), RlimitError> {
-        let slot = self.0.get_mut(resource as usize).ok_or(RlimitError::Invalid)?;
+        let slot = self
+            .0
+            .get_mut(resource as usize)
+            .ok_or(RlimitError::Invalid)?;
         if new.cur > new.max {
             return Err(RlimitError::Invalid);
         }

@@ -39,7 +39,9 @@ fn kernel_page_fault(vaddr: memory_addr::VirtAddr, flags: axhal::paging::Mapping
     if addr >= crate::uaccess::USER_END {
         return false;
     }
-    let Some(task) = axtask::current_may_uninit() else { return false };
+    let Some(task) = axtask::current_may_uninit() else {
+        return false;
+    };
     if task.task_ext().is_none() {
         return false;
     }
@@ -65,7 +67,8 @@ pub fn user_entry(uctx: UserContext) {
             ReturnReason::Syscall => crate::syscall::handle(uctx),
             ReturnReason::PageFault(addr, flags) => {
                 if !handle_user_fault(addr.as_usize(), flags) {
-                    let (info, trap) = crate::sys::mm::page_fault_signal(uctx, addr, fault_access(flags));
+                    let (info, trap) =
+                        crate::sys::mm::page_fault_signal(uctx, addr, fault_access(flags));
                     log::debug!("SIGSEGV at {:#x} ip={:#x}", addr, uctx.ip());
                     signal::force_fault(&super::current_thread(), info, trap);
                 }
@@ -73,14 +76,22 @@ pub fn user_entry(uctx: UserContext) {
             }
             ReturnReason::Exception(e) => {
                 let (info, trap) = signal::fault_signal(&e, uctx);
-                log::debug!("exception {:?} ip={:#x}: signal {}", e, uctx.ip(), info.signo);
+                log::debug!(
+                    "exception {:?} ip={:#x}: signal {}",
+                    e,
+                    uctx.ip(),
+                    info.signo
+                );
                 signal::force_fault(&super::current_thread(), info, trap);
                 None
             }
             ReturnReason::Interrupt | ReturnReason::Unknown => None,
         };
         signal::handle_signals(uctx, restart);
-        if super::current_process().exiting.load(core::sync::atomic::Ordering::Acquire) {
+        if super::current_process()
+            .exiting
+            .load(core::sync::atomic::Ordering::Acquire)
+        {
             super::exit_current_thread();
         }
     }
@@ -96,13 +107,17 @@ pub enum FpStart {
 
 /// Creates and starts the task of a new user thread.
 pub fn spawn_user_thread(thread: Arc<Thread>, uctx: UserContext, name: String, fp: FpStart) {
-    thread.process.live_threads.fetch_add(1, core::sync::atomic::Ordering::AcqRel);
+    thread
+        .process
+        .live_threads
+        .fetch_add(1, core::sync::atomic::Ordering::AcqRel);
     thread.process.threads.lock().push(thread.clone());
     let mut task = TaskInner::new(move || user_entry(uctx), name, KERNEL_STACK_SIZE);
     // A new context records the page table that is live now (the caller's
     // process's, inside clone) and the context switch would load it after
     // `on_enter` has loaded ours: keep the kernel's there like every task.
-    task.ctx_mut().set_page_table_root(axmm::kernel_page_table_root());
+    task.ctx_mut()
+        .set_page_table_root(axmm::kernel_page_table_root());
     match fp {
         FpStart::Inherit => super::fpu::inherit_current(&mut task),
         FpStart::Initial => super::fpu::set_initial(&mut task),

@@ -65,7 +65,12 @@ impl ElfInfo {
     /// The lowest and highest-plus-one addresses the loadable segments cover.
     pub fn span(&self) -> (usize, usize) {
         let lo = self.segments.iter().map(|s| s.vaddr).min().unwrap_or(0);
-        let hi = self.segments.iter().map(|s| s.vaddr + s.memsz).max().unwrap_or(0);
+        let hi = self
+            .segments
+            .iter()
+            .map(|s| s.vaddr + s.memsz)
+            .max()
+            .unwrap_or(0);
         (lo, hi)
     }
 }
@@ -186,14 +191,15 @@ mod tests {
         b[32..40].copy_from_slice(&64u64.to_le_bytes());
         b[54..56].copy_from_slice(&56u16.to_le_bytes());
         b[56..58].copy_from_slice(&2u16.to_le_bytes());
-        let ph = |b: &mut Vec<u8>, at: usize, t: u32, f: u32, off: u64, va: u64, fs: u64, ms: u64| {
-            b[at..at + 4].copy_from_slice(&t.to_le_bytes());
-            b[at + 4..at + 8].copy_from_slice(&f.to_le_bytes());
-            b[at + 8..at + 16].copy_from_slice(&off.to_le_bytes());
-            b[at + 16..at + 24].copy_from_slice(&va.to_le_bytes());
-            b[at + 32..at + 40].copy_from_slice(&fs.to_le_bytes());
-            b[at + 40..at + 48].copy_from_slice(&ms.to_le_bytes());
-        };
+        let ph =
+            |b: &mut Vec<u8>, at: usize, t: u32, f: u32, off: u64, va: u64, fs: u64, ms: u64| {
+                b[at..at + 4].copy_from_slice(&t.to_le_bytes());
+                b[at + 4..at + 8].copy_from_slice(&f.to_le_bytes());
+                b[at + 8..at + 16].copy_from_slice(&off.to_le_bytes());
+                b[at + 16..at + 24].copy_from_slice(&va.to_le_bytes());
+                b[at + 32..at + 40].copy_from_slice(&fs.to_le_bytes());
+                b[at + 40..at + 48].copy_from_slice(&ms.to_le_bytes());
+            };
         ph(&mut b, 64, PT_LOAD, PF_R | PF_X, 0, 0x400000, 0x200, 0x3000);
         ph(&mut b, 120, PT_INTERP, PF_R, 0x180, 0, 12, 12);
         b[0x180..0x18c].copy_from_slice(b"/lib/ld.so\0\0");
@@ -229,7 +235,10 @@ mod tests {
     fn rejects_wrong_machine_and_non_elf() {
         let img = image(3, 62);
         assert_eq!(parse(243, reader(&img)).unwrap_err(), ElfError::Unsupported);
-        assert_eq!(parse(62, reader(b"#!/bin/sh\n")).unwrap_err(), ElfError::NotElf);
+        assert_eq!(
+            parse(62, reader(b"#!/bin/sh\n")).unwrap_err(),
+            ElfError::NotElf
+        );
         assert!(parse(62, reader(&img)).unwrap().relocatable);
     }
 }

@@ -64,8 +64,16 @@ pub fn build_stack(
         cursor
     };
     let execfn_addr = push_bytes(execfn, true, &mut data);
-    let env_addrs: Vec<usize> = envp.iter().rev().map(|s| push_bytes(s, true, &mut data)).collect();
-    let arg_addrs: Vec<usize> = argv.iter().rev().map(|s| push_bytes(s, true, &mut data)).collect();
+    let env_addrs: Vec<usize> = envp
+        .iter()
+        .rev()
+        .map(|s| push_bytes(s, true, &mut data))
+        .collect();
+    let arg_addrs: Vec<usize> = argv
+        .iter()
+        .rev()
+        .map(|s| push_bytes(s, true, &mut data))
+        .collect();
     let platform_addr = platform.map(|p| push_bytes(p, true, &mut data));
     let random_addr = push_bytes(random, false, &mut data);
     data.reverse();
@@ -112,7 +120,11 @@ mod tests {
 
     fn cstr(img: &StackImage, addr: usize) -> Vec<u8> {
         let o = addr - img.sp;
-        img.bytes[o..].iter().take_while(|&&c| c != 0).copied().collect()
+        img.bytes[o..]
+            .iter()
+            .take_while(|&&c| c != 0)
+            .copied()
+            .collect()
     }
 
     #[test]
@@ -141,7 +153,12 @@ mod tests {
         let random = img.auxv.iter().find(|a| a.0 == auxv::AT_RANDOM).unwrap().1;
         assert_eq!(&img.bytes[random - img.sp..random - img.sp + 16], &[7; 16]);
         assert_eq!(img.auxv.last(), Some(&(auxv::AT_NULL, 0)));
-        let platform = img.auxv.iter().find(|a| a.0 == auxv::AT_PLATFORM).unwrap().1;
+        let platform = img
+            .auxv
+            .iter()
+            .find(|a| a.0 == auxv::AT_PLATFORM)
+            .unwrap()
+            .1;
         assert_eq!(cstr(&img, platform), b"x86_64");
     }
 

@@ -235,8 +235,7 @@ pub fn sys_lseek(fd: i32, off: i64, whence: u32) -> SysResult {
 pub fn sys_fcntl(fd: i32, cmd: u32, arg: usize) -> SysResult {
     let proc = current_process();
     let f = get_file(fd)?;
-    let limit = proc
-        .nofile_limit();
+    let limit = proc.nofile_limit();
     match cmd {
         uapi::F_DUPFD | uapi::F_DUPFD_CLOEXEC => {
             if arg >= limit {
@@ -262,8 +261,16 @@ pub fn sys_fcntl(fd: i32, cmd: u32, arg: usize) -> SysResult {
         uapi::F_GETLK | uapi::F_SETLK | uapi::F_SETLKW => Ok(0),
         uapi::F_GETPIPE_SZ | uapi::F_SETPIPE_SZ => {
             // Only pipes have a size to report or set (Linux's pipe_fcntl).
-            let pipe = f.file.as_any().downcast_ref::<crate::file::PipeEnd>().ok_or(Errno::EBADF)?;
-            let size = if cmd == uapi::F_GETPIPE_SZ { pipe.capacity() } else { pipe.set_capacity(arg)? };
+            let pipe = f
+                .file
+                .as_any()
+                .downcast_ref::<crate::file::PipeEnd>()
+                .ok_or(Errno::EBADF)?;
+            let size = if cmd == uapi::F_GETPIPE_SZ {
+                pipe.capacity()
+            } else {
+                pipe.set_capacity(arg)?
+            };
             Ok(size as isize)
         }
         _ => Err(Errno::EINVAL),
@@ -273,8 +280,7 @@ pub fn sys_fcntl(fd: i32, cmd: u32, arg: usize) -> SysResult {
 pub fn sys_dup(fd: i32) -> SysResult {
     let proc = current_process();
     let f = get_file(fd)?;
-    let limit = proc
-        .nofile_limit();
+    let limit = proc.nofile_limit();
     Ok(proc.fds.lock().add(f, false, limit)? as isize)
 }
 
@@ -284,8 +290,7 @@ pub fn sys_dup3(old: i32, new: i32, flags: u32) -> SysResult {
     }
     let proc = current_process();
     let f = get_file(old)?;
-    let limit = proc
-        .nofile_limit();
+    let limit = proc.nofile_limit();
     if new < 0 || new as usize >= limit {
         return Err(Errno::EBADF);
     }

@@ -27,8 +27,7 @@ pub fn get_file(fd: i32) -> SysResult<Arc<OpenFile>> {
 /// Installs a file in the caller's table.
 pub fn install(file: Arc<dyn FileLike>, status: u32, cloexec: bool) -> SysResult<i32> {
     let proc = current_process();
-    let limit = proc
-        .nofile_limit();
+    let limit = proc.nofile_limit();
     proc.fds
         .lock()
         .add(OpenFile::new(file, status), cloexec, limit)
