@@ -2,7 +2,7 @@
 # `make test`: host unit tests, then for each arch the testcases on our kernel
 # (under QEMU) compared with the same binaries on Linux.
 #
-#   (a) cargo test for the host-testable crates (those under modules/);
+#   (a) cargo test for the host-testable crates (those under modules/), cargo fmt --check;
 #   (b) for ARCH in $ARCHES (default "x86_64 riscv64"):
 #         make ARCH=$a build
 #         scripts/build-testcases.sh $a build/$a/testcases
@@ -66,6 +66,17 @@ if [ "${SKIP_UNIT:-0}" != 1 ]; then
         summary+=("unit: $up passed, $uf failed")
         total_pass=$((total_pass + up))
         total_fail=$((total_fail + uf))
+    fi
+    # Formatting is part of the tree's health: an unformatted file is one failure.
+    section "style (cargo fmt --all --check)"
+    if PATH=/usr/bin:$PATH cargo fmt --all --check >build/fmt.log 2>&1; then
+        echo "fmt: clean"
+        total_pass=$((total_pass + 1))
+        summary+=("fmt: clean")
+    else
+        grep '^Diff in' build/fmt.log | sed 's/^/  /' | head -20
+        total_fail=$((total_fail + 1))
+        summary+=("fmt: not clean (run make fmt)")
     fi
 fi
 
