@@ -2,8 +2,10 @@
 
 use alloc::sync::Arc;
 use alloc::vec::Vec;
+use core::sync::atomic::{AtomicU64, Ordering};
 
 use super::OpenFile;
+use super::lock::{self, Owner};
 use crate::errno::{Errno, SysResult};
 
 #[derive(Clone)]
@@ -13,12 +15,69 @@ struct Slot {
 }
 
 /// fd → open file, plus the close-on-exec bit of each fd.
-#[derive(Clone, Default)]
 pub struct FdTable {
     slots: Vec<Option<Slot>>,
+    /// Owner of the POSIX record locks taken through this table.
+    id: u64,
+    /// Whether any was taken: only then does a close look for them.
+    posix_locked: bool,
+}
+
+fn next_table_id() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+impl Default for FdTable {
+    fn default() -> Self {
+        Self {
+            slots: Vec::new(),
+            id: next_table_id(),
+            posix_locked: false,
+        }
+    }
+}
+
+/// A copy (fork) is a new lock owner holding no POSIX locks, as on Linux.
+impl Clone for FdTable {
+    fn clone(&self) -> Self {
+        Self {
+            slots: self.slots.clone(),
+            ..Self::default()
+        }
+    }
+}
+
+impl Drop for FdTable {
+    fn drop(&mut self) {
+        if self.posix_locked {
+            lock::release_owner(self.lock_owner());
+        }
+    }
 }
 
 impl FdTable {
+    /// The owner of POSIX locks taken through this table; the caller is
+    /// about to take one.
+    pub fn posix_lock_owner(&mut self) -> Owner {
+        self.posix_locked = true;
+        self.lock_owner()
+    }
+
+    fn lock_owner(&self) -> Owner {
+        Owner::Table(self.id)
+    }
+
+    /// A file left the table: its POSIX locks held through it go (Linux
+    /// drops them on any close of the file by the owner).
+    fn closed(&self, file: &OpenFile) {
+        if self.posix_locked
+            && let Ok(key) = file.lock_key()
+        {
+            lock::release_file(key, self.lock_owner());
+        }
+    }
+
     pub fn get(&self, fd: i32) -> SysResult<Arc<OpenFile>> {
         let idx = usize::try_from(fd).map_err(|_| Errno::EBADF)?;
         self.slots
@@ -58,18 +117,25 @@ impl FdTable {
         if fd >= self.slots.len() {
             self.slots.resize(fd + 1, None);
         }
-        self.slots[fd]
+        let old = self.slots[fd]
             .replace(Slot { file, cloexec })
-            .map(|s| s.file)
+            .map(|s| s.file);
+        if let Some(old) = &old {
+            self.closed(old);
+        }
+        old
     }
 
     pub fn remove(&mut self, fd: i32) -> SysResult<Arc<OpenFile>> {
         let idx = usize::try_from(fd).map_err(|_| Errno::EBADF)?;
-        self.slots
+        let file = self
+            .slots
             .get_mut(idx)
             .and_then(|s| s.take())
             .map(|s| s.file)
-            .ok_or(Errno::EBADF)
+            .ok_or(Errno::EBADF)?;
+        self.closed(&file);
+        Ok(file)
     }
 
     pub fn cloexec(&self, fd: i32) -> SysResult<bool> {
@@ -85,9 +151,9 @@ impl FdTable {
 
     /// Closes every close-on-exec fd (execve).
     pub fn close_on_exec(&mut self) {
-        for s in self.slots.iter_mut() {
-            if s.as_ref().is_some_and(|s| s.cloexec) {
-                *s = None;
+        for fd in 0..self.slots.len() {
+            if self.slots[fd].as_ref().is_some_and(|s| s.cloexec) {
+                let _ = self.remove(fd as i32);
             }
         }
     }
@@ -95,13 +161,13 @@ impl FdTable {
     /// Closes fds in `[first, last]`, or only marks them close-on-exec.
     pub fn close_range(&mut self, first: usize, last: usize, only_cloexec: bool) {
         let end = last.saturating_add(1).min(self.slots.len());
-        for s in self.slots.iter_mut().take(end).skip(first) {
+        for fd in first..end {
             if only_cloexec {
-                if let Some(s) = s.as_mut() {
+                if let Some(s) = self.slots[fd].as_mut() {
                     s.cloexec = true;
                 }
             } else {
-                *s = None;
+                let _ = self.remove(fd as i32);
             }
         }
     }
@@ -115,6 +181,9 @@ impl FdTable {
     }
 
     pub fn clear(&mut self) {
+        if self.posix_locked {
+            lock::release_owner(self.lock_owner());
+        }
         self.slots.clear();
     }
 }

@@ -3,6 +3,7 @@
 mod console;
 mod fd_table;
 mod fs;
+pub mod lock;
 mod pages;
 mod pipe;
 mod readiness;
@@ -118,6 +119,17 @@ pub trait FileLike: Send + Sync + Any {
 pub struct OpenFile {
     pub file: Arc<dyn FileLike>,
     status: AtomicU32,
+    /// Whether an OFD or flock lock was taken through this description:
+    /// only then does its end look for locks to drop.
+    locked: core::sync::atomic::AtomicBool,
+}
+
+impl Drop for OpenFile {
+    fn drop(&mut self) {
+        if *self.locked.get_mut() {
+            lock::release_owner(lock::Owner::Description(self.lock_id()));
+        }
+    }
 }
 
 /// Status flags that F_SETFL may change.
@@ -132,7 +144,25 @@ impl OpenFile {
         Arc::new(Self {
             file,
             status: AtomicU32::new(status),
+            locked: core::sync::atomic::AtomicBool::new(false),
         })
+    }
+
+    /// The file's identity in the lock table.
+    pub fn lock_key(&self) -> SysResult<lock::FileKey> {
+        let st = self.file.stat()?;
+        Ok((st.dev, st.ino))
+    }
+
+    /// This description as the owner of OFD and flock locks; the caller is
+    /// about to take one.
+    pub fn lock_owner(&self) -> lock::Owner {
+        self.locked.store(true, Ordering::Relaxed);
+        lock::Owner::Description(self.lock_id())
+    }
+
+    fn lock_id(&self) -> usize {
+        self as *const Self as usize
     }
 
     pub fn status(&self) -> u32 {

@@ -61,7 +61,16 @@ fn restart_kind(sysno: usize, a: &[usize; 6]) -> Option<RestartKind> {
         | nr::__NR_pwrite64
         | nr::__NR_openat
         | nr::__NR_ioctl
-        | nr::__NR_wait4 => Some(Sys),
+        | nr::__NR_wait4
+        | nr::__NR_flock => Some(Sys),
+        nr::__NR_fcntl
+            if matches!(
+                a[1] as u32,
+                linux_raw_sys::general::F_SETLKW | linux_raw_sys::general::F_OFD_SETLKW
+            ) =>
+        {
+            Some(Sys)
+        }
         // A wait with a timeout would resume with what is left of it.
         nr::__NR_futex if a[3] == 0 => Some(Sys),
         nr::__NR_futex
@@ -109,6 +118,7 @@ fn dispatch(uctx: &mut UserContext, sysno: usize, a: [usize; 6]) -> SysResult {
         nr::__NR_fchownat => fs::sys_fchownat(i(a[0]), a[1], u(a[2]), u(a[3]), u(a[4])),
         nr::__NR_utimensat => fs::sys_utimensat(i(a[0]), a[1], a[2], u(a[3])),
         nr::__NR_fcntl => fs::sys_fcntl(i(a[0]), u(a[1]), a[2]),
+        nr::__NR_flock => fs::sys_flock(i(a[0]), u(a[1])),
         nr::__NR_dup => fs::sys_dup(i(a[0])),
         nr::__NR_dup3 => fs::sys_dup3(i(a[0]), i(a[1]), u(a[2])),
         nr::__NR_pipe2 => fs::sys_pipe2(a[0], u(a[1])),

@@ -3,6 +3,7 @@
 
 mod dir;
 mod io;
+mod lock;
 mod path;
 mod stat;
 
@@ -10,6 +11,7 @@ use alloc::sync::Arc;
 
 pub use dir::*;
 pub use io::*;
+pub use lock::*;
 pub use path::*;
 pub use stat::*;
 
