@@ -245,14 +245,17 @@ impl AddrSpace {
     }
 
     fn zap_private(&mut self, start: usize, end: usize) {
-        let pages = hw::present_pages(&self.pt, start, end);
+        let mut pages = hw::present_pages(&self.pt, start, end);
         let mut cursor = self.pt.cursor();
-        for (va, pa) in pages {
-            if cursor.unmap(VirtAddr::from(va)).is_ok() {
-                frame::put(pa);
-            }
-        }
+        pages.retain(|&(va, _)| cursor.unmap(VirtAddr::from(va)).is_ok());
         drop(cursor);
+        // Another CPU may still reach the frames until its TLB is flushed.
+        if !pages.is_empty() {
+            self.flush_others();
+        }
+        for (_, pa) in pages {
+            frame::put(pa);
+        }
         for pa in self.take_parked(start, end).into_values() {
             frame::put(pa);
         }
@@ -267,13 +270,24 @@ impl AddrSpace {
         let mut mappers = rmap::lock();
         let pages = hw::present_pages(&self.pt, start, end);
         let mut cursor = self.pt.cursor();
-        for (va, _) in pages {
+        for &(va, _) in &pages {
             let _ = cursor.unmap(VirtAddr::from(va));
             if let (Some(id), Some((_, offset))) = (tracked, vma.backing.source_at(va - vma.start))
             {
                 mappers.remove(&(id, offset, root, va));
             }
         }
+        drop(cursor);
+        // Not under the rmap lock: other CPUs wait for it with IRQs off.
+        drop(mappers);
+        if !pages.is_empty() {
+            self.flush_others();
+        }
+    }
+
+    /// Drops this space's translations from the TLBs of the other CPUs.
+    fn flush_others(&self) {
+        crate::tlb::flush_others(self.pt.root_paddr());
     }
 
     /// Removes and returns the parked frames of `[start, end)`.
@@ -337,6 +351,21 @@ impl AddrSpace {
     /// unparking them at `PROT_NONE`.
     fn reprotect_private(&mut self, start: usize, end: usize, prot: Prot) {
         let pages = hw::present_pages(&self.pt, start, end);
+        let any = !pages.is_empty();
+        self.reprotect_present(pages, start, end, prot);
+        // Narrowed rights must hold on every CPU once mprotect returns.
+        if any {
+            self.flush_others();
+        }
+    }
+
+    fn reprotect_present(
+        &mut self,
+        pages: Vec<(usize, PhysAddr)>,
+        start: usize,
+        end: usize,
+        prot: Prot,
+    ) {
         if prot.is_empty() {
             let mut cursor = self.pt.cursor();
             for (va, pa) in pages {
@@ -409,6 +438,7 @@ impl AddrSpace {
             }
         }
         drop(cursor);
+        self.flush_others();
         for (va, pa) in self.take_parked(start, end) {
             self.parked.insert(to + (va - start), pa);
         }
@@ -544,6 +574,10 @@ impl AddrSpace {
             .cursor()
             .remap(VirtAddr::from(va), new, hw::flags(prot))
             .map_err(|_| Fault::NoMemory)?;
+        // Threads on other CPUs must stop reading the old frame.
+        if new != old {
+            self.flush_others();
+        }
         Ok(())
     }
 
@@ -601,6 +635,8 @@ impl AddrSpace {
         for (start, end, prot) in private {
             self.share_private_pages(&mut child, start, end, prot)?;
         }
+        // Other threads' writable entries would write into the shared frames.
+        self.flush_others();
         for (&va, &pa) in &self.parked {
             frame::get(pa);
             child.parked.insert(va, pa);

@@ -21,6 +21,8 @@ mod hw;
 pub mod rmap;
 #[cfg(target_os = "none")]
 mod shmem;
+#[cfg(target_os = "none")]
+pub mod tlb;
 
 pub use vma::{Prot, Vma, VmaSet};
 

@@ -42,10 +42,19 @@ pub fn evict_shared(id: u64, offset: u64) {
         .range((id, offset, 0, 0)..=(id, offset, usize::MAX, usize::MAX))
         .copied()
         .collect();
-    for m in hits {
-        mappers.remove(&m);
+    for m in &hits {
+        mappers.remove(m);
         // SAFETY: an address space removes its entries from this set, under
         // this lock, before its page table goes away; we hold the lock.
         unsafe { crate::hw::clear_entry(PhysAddr::from(m.2), m.3) };
+    }
+    // Not under the lock (other CPUs wait for it with IRQs off). A space
+    // torn down meanwhile is flushed for nothing: its root is loaded nowhere.
+    drop(mappers);
+    let mut roots: Vec<usize> = hits.iter().map(|m| m.2).collect();
+    roots.sort_unstable();
+    roots.dedup();
+    for root in roots {
+        crate::tlb::flush_others(PhysAddr::from(root));
     }
 }

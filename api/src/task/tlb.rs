@@ -1,0 +1,86 @@
+//! Cross-CPU TLB shootdown over IPIs, the kernel side of [`mm::tlb`].
+//!
+//! Each CPU records the user page table it has loaded (threads load their
+//! process's table when scheduled in, the kernel's when scheduled out). A
+//! CPU that changed a table asks each other CPU that has it loaded to flush
+//! its TLB, by bumping that CPU's request count and sending an IPI, and
+//! spins until the CPU has acknowledged. While spinning it serves requests
+//! addressed to itself, so two CPUs shooting at each other both progress.
+
+use core::sync::atomic::{AtomicU64, AtomicUsize, Ordering, fence};
+
+use axconfig::plat::MAX_CPU_NUM;
+use axhal::irq::{IPI_IRQ, IpiTarget};
+use axhal::percpu::this_cpu_id;
+
+/// The page-table root each CPU has loaded.
+static LOADED: [AtomicUsize; MAX_CPU_NUM] = [const { AtomicUsize::new(0) }; MAX_CPU_NUM];
+/// Flushes asked of each CPU, and how many of them it has done.
+static REQUESTED: [AtomicU64; MAX_CPU_NUM] = [const { AtomicU64::new(0) }; MAX_CPU_NUM];
+static DONE: [AtomicU64; MAX_CPU_NUM] = [const { AtomicU64::new(0) }; MAX_CPU_NUM];
+
+/// A CPU that has not answered after this many polls has its interrupts
+/// off for far longer than any critical section should: report it and go
+/// on rather than hang the caller.
+const PATIENCE: usize = 50_000_000;
+
+/// Installs the IPI handler and the hook the address spaces call.
+pub fn init() {
+    if !axhal::irq::register(IPI_IRQ, on_ipi) {
+        log::warn!("tlb: the IPI vector is taken: no TLB shootdown");
+        return;
+    }
+    mm::tlb::set_remote_flush(flush_others);
+}
+
+/// Records that this CPU is about to load the page table `root`. Called
+/// before the switch: a CPU already recorded under its new table cannot be
+/// missed by a shootdown of it.
+pub fn note_loading(root: usize) {
+    LOADED[this_cpu_id()].store(root, Ordering::SeqCst);
+}
+
+fn on_ipi() {
+    serve(this_cpu_id());
+}
+
+/// Performs the flushes asked of `cpu` (the current one).
+fn serve(cpu: usize) {
+    let asked = REQUESTED[cpu].load(Ordering::Acquire);
+    if DONE[cpu].load(Ordering::Acquire) < asked {
+        axhal::asm::flush_tlb(None);
+        DONE[cpu].fetch_max(asked, Ordering::Release);
+    }
+}
+
+/// Flushes the TLB of every other CPU that has `root` loaded, and waits.
+fn flush_others(root: usize) {
+    let cpus = axhal::cpu_num();
+    if cpus == 1 {
+        return;
+    }
+    // Stay on this CPU: `me` must remain true while we look and wait.
+    let _pinned = kernel_guard::NoPreempt::new();
+    // The page-table stores before, the reads of LOADED after.
+    fence(Ordering::SeqCst);
+    let me = this_cpu_id();
+    let mut ticket = [0u64; MAX_CPU_NUM];
+    for cpu in (0..cpus).filter(|&c| c != me) {
+        if LOADED[cpu].load(Ordering::SeqCst) == root {
+            ticket[cpu] = REQUESTED[cpu].fetch_add(1, Ordering::AcqRel) + 1;
+            axhal::irq::send_ipi(IPI_IRQ, IpiTarget::Other { cpu_id: cpu });
+        }
+    }
+    for cpu in (0..cpus).filter(|&c| ticket[c] != 0) {
+        let mut polls = 0;
+        while DONE[cpu].load(Ordering::Acquire) < ticket[cpu] {
+            serve(me);
+            core::hint::spin_loop();
+            polls += 1;
+            if polls == PATIENCE {
+                log::warn!("tlb: CPU {cpu} did not answer a shootdown");
+                break;
+            }
+        }
+    }
+}
