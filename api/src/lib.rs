@@ -36,7 +36,7 @@ pub fn run_init() -> ! {
     if let Err(e) = mounts::mount_all(root.root_dir()) {
         log::error!("mounting the pseudo filesystems failed: {e:?}");
     }
-    task::tlb::init();
+    task::ipi::init();
     let mut fds = FdTable::default();
     let console = Console::shared();
     for fd in 0..3 {

@@ -2,10 +2,10 @@
 
 mod exit;
 mod fpu;
+pub mod ipi;
 mod loader;
 pub mod rlimit;
 mod run;
-pub mod tlb;
 pub mod wait;
 
 use alloc::collections::BTreeMap;
@@ -141,7 +141,7 @@ impl Thread {
 struct ThreadRef(Arc<Thread>);
 
 fn load_page_table(root: usize) {
-    tlb::note_loading(root);
+    ipi::note_loading(root);
     // SAFETY: `root` is a live page table whose kernel half is the kernel's
     // own mappings, so the running code stays mapped across the switch.
     unsafe { axhal::asm::write_user_page_table(memory_addr::PhysAddr::from(root)) };

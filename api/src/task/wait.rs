@@ -85,9 +85,13 @@ pub fn wait_for_signal(deadline: Option<Duration>) -> WaitError {
     }
 }
 
-/// Wakes a thread parked in [`block`] so it notices a new signal.
+/// Wakes a thread parked in [`block`] so it notices a new signal; one
+/// running on another CPU is kicked into the kernel, where it checks.
 pub fn interrupt(task: &axtask::AxTaskRef) {
     task.interrupt();
+    if task.state() == axtask::TaskState::Running {
+        super::ipi::kick(task.cpu_id() as usize);
+    }
 }
 
 /// Tasks waiting for a condition that other tasks change, then notify.

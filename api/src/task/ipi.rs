@@ -1,4 +1,5 @@
-//! Cross-CPU TLB shootdown over IPIs, the kernel side of [`mm::tlb`].
+//! Inter-processor interrupts: TLB shootdown (the kernel side of
+//! [`mm::tlb`]) and kicks that make a CPU notice a new signal.
 //!
 //! Each CPU records the user page table it has loaded (threads load their
 //! process's table when scheduled in, the kernel's when scheduled out). A
@@ -40,8 +41,18 @@ pub fn note_loading(root: usize) {
     LOADED[this_cpu_id()].store(root, Ordering::SeqCst);
 }
 
+/// Any IPI brings a CPU running user code into the kernel, which checks
+/// for signals on the way back: a kick needs no request of its own.
 fn on_ipi() {
     serve(this_cpu_id());
+}
+
+/// Interrupts `cpu` if it is another CPU, so that the thread running
+/// there sees a signal now rather than at its next timer tick.
+pub fn kick(cpu: usize) {
+    if cpu != this_cpu_id() && cpu < axhal::cpu_num() {
+        axhal::irq::send_ipi(IPI_IRQ, IpiTarget::Other { cpu_id: cpu });
+    }
 }
 
 /// Performs the flushes asked of `cpu` (the current one).
