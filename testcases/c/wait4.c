@@ -41,17 +41,25 @@ int main(void)
     w4(b, &status, 0, NULL);
     printf("raise(SIGUSR1): %s\n", t_child_status(status));
 
-    /* stopped and continued */
+    /* stopped and continued; the child then waits for the pipe to close,
+     * so that it has not exited yet when WCONTINUED is asked for */
+    int hold[2];
+    pipe(hold);
     b = fork();
     if (b == 0) {
+        close(hold[1]);
         raise(SIGSTOP);
+        char c;
+        read(hold[0], &c, 1);
         _exit(8);
     }
+    close(hold[0]);
     CHECK("WUNTRACED", w4(b, &status, WUNTRACED, NULL) == b);
     printf("stopped: WIFSTOPPED=%d sig=%s\n", WIFSTOPPED(status), sigabbrev_np(WSTOPSIG(status)));
     kill(b, SIGCONT);
     CHECK("WCONTINUED", w4(b, &status, WCONTINUED, NULL) == b);
     printf("continued: WIFCONTINUED=%d\n", WIFCONTINUED(status));
+    close(hold[1]);
     w4(b, &status, 0, NULL);
     printf("then: %s\n", t_child_status(status));
 

@@ -319,3 +319,20 @@ pub fn has_pending(t: &crate::task::Thread) -> bool {
     let pending = t.signal.pending_set() | p.signal.pending_set();
     pending & !t.signal.blocked() != 0 || p.exiting.load(Ordering::Acquire) || p.signal.is_stopped()
 }
+
+/// Whether a pending signal will kill `t`'s process once acted on: SIGKILL,
+/// or an unblocked one whose action is a default that terminates. Linux
+/// turns those into a group kill when they are sent (sig_fatal), so even
+/// killable waits (vfork's parent) end for them.
+pub fn fatal_pending(t: &crate::task::Thread) -> bool {
+    let p = &t.process;
+    let pending = (t.signal.pending_set() | p.signal.pending_set()) & !t.signal.blocked();
+    (1..=64).filter(|&sig| pending & bit(sig) != 0).any(|sig| {
+        sig == SIGKILL
+            || (p.signal.action(sig).handler == SIG_DFL
+                && matches!(
+                    default_action(sig),
+                    DefaultAction::Terminate | DefaultAction::CoreDump
+                ))
+    }) || p.exiting.load(Ordering::Acquire)
+}

@@ -169,10 +169,11 @@ pub fn sys_clone(
     let name = parent.exe.lock().clone();
     task::spawn_user_thread(thread, child_ctx, name, task::FpStart::Inherit);
     if let Some(child) = vfork_done {
-        // The parent sleeps until the child execs or exits.
+        // The parent sleeps until the child execs or exits, or until it is
+        // killed: then it dies on the way out and the child runs on.
         parent
             .child_wq
-            .wait_uninterruptible(|| child.vfork_released.load(Ordering::Acquire));
+            .wait_killable(|| child.vfork_released.load(Ordering::Acquire));
     }
     Ok(tid as isize)
 }

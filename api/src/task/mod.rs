@@ -311,6 +311,11 @@ pub(crate) fn attach(task: &mut TaskInner, thread: Arc<Thread>) {
     *task.task_ext_mut() = Some(AxTaskExt::from_impl(ThreadRef(thread)));
 }
 
+/// Whether a pending signal will kill the current process.
+pub fn fatal_signal_pending() -> bool {
+    crate::signal::fatal_pending(&current_thread())
+}
+
 /// Whether the current thread has a signal to act on (blocking calls stop
 /// waiting, with EINTR or a restart).
 pub fn signal_pending() -> bool {

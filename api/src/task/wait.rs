@@ -160,8 +160,23 @@ impl WaitQueue {
         block(None, self.until(cond))
     }
 
-    /// Blocks until `cond` holds, whatever signals arrive (vfork's parent,
-    /// a stopped process). `cond` must include the ways out such a wait has.
+    /// Blocks until `cond` holds or a signal that kills the caller is
+    /// pending (Linux's TASK_KILLABLE: others wait); whether `cond` held.
+    pub fn wait_killable(&self, mut cond: impl FnMut() -> bool) -> bool {
+        let curr = axtask::current();
+        let mut until = pin!(self.until(&mut cond));
+        axtask::future::block_on(poll_fn(|cx| {
+            while curr.poll_interrupt(cx).is_ready() {
+                if super::fatal_signal_pending() {
+                    return Poll::Ready(false);
+                }
+            }
+            until.as_mut().poll(cx).map(|()| true)
+        }))
+    }
+
+    /// Blocks until `cond` holds, whatever signals arrive (a stopped
+    /// process). `cond` must include the ways out such a wait has.
     pub fn wait_uninterruptible(&self, cond: impl FnMut() -> bool) {
         axtask::future::block_on(self.until(cond))
     }
