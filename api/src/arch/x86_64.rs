@@ -93,6 +93,7 @@ pub fn dispatch(uctx: &mut UserContext, sysno: usize, a: [usize; 6]) -> Option<S
         nr::__NR_poll => poll::sys_poll(a[0], a[1], i(a[2])),
         nr::__NR_select => poll::sys_select(i(a[0]), a[1], a[2], a[3], a[4]),
         nr::__NR_pause => signal::sys_pause(),
+        nr::__NR_alarm => crate::sys::itimer::sys_alarm(a[0] as u32),
         _ => return None,
     })
 }

@@ -2,6 +2,7 @@
 
 pub mod fs;
 pub mod futex;
+pub mod itimer;
 pub mod misc;
 pub mod mm;
 pub mod poll;

@@ -3,9 +3,11 @@
 mod exit;
 mod fpu;
 pub mod ipi;
+pub mod itimer;
 mod loader;
 pub mod rlimit;
 mod run;
+pub mod timer;
 pub mod wait;
 
 use alloc::collections::BTreeMap;
@@ -63,6 +65,8 @@ pub struct Process {
     /// Resource limits (RLIMIT_NOFILE bounds the fd table, RLIMIT_CORE
     /// decides the core bit of a dumping signal's wait status).
     pub rlimits: Mutex<rlimit::Rlimits>,
+    /// ITIMER_REAL (setitimer, alarm).
+    pub itimer_real: itimer::RealTimer,
     /// Wait status once the process is a zombie.
     pub exit_status: AtomicI32,
     pub zombie: AtomicBool,
@@ -207,6 +211,7 @@ impl Process {
             pgid: AtomicI32::new(pid),
             sid: AtomicI32::new(pid),
             rlimits: Mutex::new(rlimit::Rlimits::default()),
+            itimer_real: itimer::RealTimer::default(),
             exit_status: AtomicI32::new(0),
             zombie: AtomicBool::new(false),
             exiting: AtomicBool::new(false),
@@ -309,6 +314,16 @@ pub fn current_process() -> Arc<Process> {
 /// Attaches `thread` to an unspawned task.
 pub(crate) fn attach(task: &mut TaskInner, thread: Arc<Thread>) {
     *task.task_ext_mut() = Some(AxTaskExt::from_impl(ThreadRef(thread)));
+}
+
+/// Starts a kernel task. Its context must hold the kernel's page table: a
+/// new context records the live one, which inside a syscall is the calling
+/// process's and may be freed long before the task next runs.
+pub fn spawn_kernel_task(f: fn(), name: &str) {
+    let mut task = TaskInner::new(f, name.into(), 256 * 1024);
+    task.ctx_mut()
+        .set_page_table_root(axmm::kernel_page_table_root());
+    axtask::spawn_task(task);
 }
 
 /// Whether a pending signal will kill the current process.

@@ -1,0 +1,100 @@
+//! setitimer, getitimer and alarm over the process's ITIMER_REAL.
+//! ITIMER_VIRTUAL and ITIMER_PROF count CPU time, which the timers do not
+//! follow yet: they fail with ENOSYS (logged) rather than never firing.
+
+use core::time::Duration;
+
+use linux_raw_sys::general::{ITIMER_PROF, ITIMER_REAL, ITIMER_VIRTUAL};
+
+use crate::errno::{Errno, SysResult};
+use crate::task::current_process;
+use crate::task::itimer::ItimerValue;
+use crate::uaccess::{Pod, read_val, write_val};
+
+/// `struct itimerval`: two `struct timeval`s.
+#[repr(C)]
+#[derive(Clone, Copy, Default)]
+struct Itimerval {
+    interval: [i64; 2],
+    value: [i64; 2],
+}
+
+// SAFETY: four integers, no padding.
+unsafe impl Pod for Itimerval {}
+
+fn duration(tv: [i64; 2]) -> SysResult<Duration> {
+    let [sec, usec] = tv;
+    if sec < 0 || !(0..1_000_000).contains(&usec) {
+        return Err(Errno::EINVAL);
+    }
+    Ok(Duration::new(sec as u64, usec as u32 * 1000))
+}
+
+/// A duration as a timeval, rounding partial microseconds up.
+fn timeval(d: Duration) -> [i64; 2] {
+    [d.as_secs() as i64, d.subsec_nanos().div_ceil(1000) as i64]
+}
+
+fn to_user(v: ItimerValue) -> Itimerval {
+    Itimerval {
+        interval: timeval(v.interval),
+        value: timeval(v.value),
+    }
+}
+
+fn check_which(which: i32) -> SysResult<()> {
+    match which as u32 {
+        ITIMER_REAL => Ok(()),
+        ITIMER_VIRTUAL | ITIMER_PROF => {
+            log::warn!("setitimer/getitimer: ITIMER_VIRTUAL/PROF are not implemented: ENOSYS");
+            Err(Errno::ENOSYS)
+        }
+        _ => Err(Errno::EINVAL),
+    }
+}
+
+pub fn sys_getitimer(which: i32, curr: usize) -> SysResult {
+    check_which(which)?;
+    let v = current_process().itimer_real.get();
+    write_val(curr, &to_user(v))?;
+    Ok(0)
+}
+
+/// A NULL `new` disarms the timer, as Linux still accepts.
+pub fn sys_setitimer(which: i32, new: usize, old: usize) -> SysResult {
+    let new = if new == 0 {
+        Itimerval::default()
+    } else {
+        read_val::<Itimerval>(new)?
+    };
+    let new = ItimerValue {
+        value: duration(new.value)?,
+        interval: duration(new.interval)?,
+    };
+    check_which(which)?;
+    let proc = current_process();
+    let prev = proc.itimer_real.set(&proc, new);
+    if old != 0 {
+        write_val(old, &to_user(prev))?;
+    }
+    Ok(0)
+}
+
+/// alarm(2), a syscall on x86_64 only (elsewhere libc uses setitimer): the
+/// seconds left of the previous alarm, rounded to nearest, and never 0 for
+/// an alarm still pending (Linux's alarm_setitimer).
+#[cfg(target_arch = "x86_64")]
+pub fn sys_alarm(seconds: u32) -> SysResult {
+    let proc = current_process();
+    let new = ItimerValue {
+        value: Duration::from_secs(seconds.into()),
+        interval: Duration::ZERO,
+    };
+    let prev = proc.itimer_real.set(&proc, new).value;
+    let mut secs = prev.as_secs();
+    let nanos = prev.subsec_nanos();
+    if (secs == 0 && nanos != 0) || nanos >= 500_000_000 {
+        secs += 1;
+    }
+    Ok(secs as isize)
+}
