@@ -1,11 +1,13 @@
 //! Syscall handlers, one file per family.
 
+pub mod cputime;
 pub mod fs;
 pub mod futex;
 pub mod misc;
 pub mod mm;
 pub mod poll;
 pub mod prctl;
+pub mod sched;
 pub mod signal;
 pub mod task;
 pub mod time;

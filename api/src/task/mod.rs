@@ -1,11 +1,13 @@
 //! Processes and threads: the Linux view of ArceOS tasks.
 
+pub mod cputime;
 mod exit;
 mod fpu;
 pub mod ipi;
 mod loader;
 pub mod rlimit;
 mod run;
+pub mod sched;
 pub mod wait;
 
 use alloc::collections::BTreeMap;
@@ -82,6 +84,10 @@ pub struct Process {
     pub no_new_privs: AtomicBool,
     /// PR_SET_CHILD_SUBREAPER: orphaned descendants are reparented here.
     pub child_subreaper: AtomicBool,
+    /// CPU time and other rusage counters.
+    pub cpu: cputime::ProcessClock,
+    /// membarrier(2) registrations (MEMBARRIER_CMD_REGISTER_* bits).
+    pub membarrier: AtomicU32,
 }
 
 /// One thread, attached to its ArceOS task.
@@ -94,6 +100,10 @@ pub struct Thread {
     pub comm: Mutex<String>,
     /// The task running the thread, set when it starts.
     task: spin::Once<WeakAxTaskRef>,
+    /// CPU time and other rusage counters.
+    pub cpu: cputime::ThreadClock,
+    /// Scheduling policy, priority and nice value.
+    pub sched: spin::Mutex<sched::SchedAttr>,
 }
 
 impl Thread {
@@ -113,6 +123,8 @@ impl Thread {
             signal,
             comm: Mutex::new(comm),
             task: spin::Once::new(),
+            cpu: cputime::ThreadClock::default(),
+            sched: spin::Mutex::new(sched::SchedAttr::inherited()),
         });
         THREADS.lock().insert(tid, Arc::downgrade(&t));
         t
@@ -123,6 +135,11 @@ impl Thread {
         if let Some(task) = self.task.get().and_then(|w| w.upgrade()) {
             wait::interrupt(&task);
         }
+    }
+
+    /// The task running the thread, while it runs.
+    pub fn task(&self) -> Option<axtask::AxTaskRef> {
+        self.task.get().and_then(|w| w.upgrade())
     }
 
     /// Records the task that runs the thread (from the task itself, before
@@ -157,8 +174,10 @@ fn load_page_table(root: usize) {
 impl TaskExt for ThreadRef {
     fn on_enter(&self) {
         load_page_table(self.0.process.pt_root.load(Ordering::Acquire));
+        cputime::switched_in(&self.0);
     }
     fn on_leave(&self) {
+        cputime::switched_out(&self.0);
         load_page_table(axmm::kernel_page_table_root().as_usize());
     }
 }
@@ -218,6 +237,11 @@ impl Process {
             dumpable: AtomicU32::new(1),
             no_new_privs: AtomicBool::new(false),
             child_subreaper: AtomicBool::new(false),
+            cpu: cputime::ProcessClock::default(),
+            // A fork's copy of the address space keeps the registrations.
+            membarrier: AtomicU32::new(
+                try_current_thread().map_or(0, |t| t.process.membarrier.load(Ordering::Relaxed)),
+            ),
         });
         PROCESSES.lock().insert(pid, Arc::downgrade(&p));
         p
@@ -235,6 +259,8 @@ impl Process {
         // table, which must not be the one the MMU walks.
         self.pt_root.store(root.as_usize(), Ordering::Release);
         load_page_table(root.as_usize());
+        // A new address space has no membarrier registrations.
+        self.membarrier.store(0, Ordering::Relaxed);
         let old = core::mem::replace(&mut *self.mm.lock(), new);
         drop(old);
     }
@@ -299,6 +325,20 @@ pub fn current_thread() -> Arc<Thread> {
     let task = axtask::current();
     let ext = task.task_ext().expect("syscall from a kernel task");
     ext.downcast_ref::<ThreadRef>().0.clone()
+}
+
+/// The calling thread, None in a kernel task.
+pub fn try_current_thread() -> Option<Arc<Thread>> {
+    let task = axtask::current_may_uninit()?;
+    let ext = task.task_ext()?;
+    Some(ext.downcast_ref::<ThreadRef>().0.clone())
+}
+
+/// Runs `f` on the calling thread without taking a reference to it.
+pub(crate) fn with_current_thread<R>(f: impl FnOnce(&Thread) -> R) -> R {
+    let task = axtask::current();
+    let ext = task.task_ext().expect("syscall from a kernel task");
+    f(&ext.downcast_ref::<ThreadRef>().0)
 }
 
 /// The calling process.
