@@ -88,11 +88,13 @@ int main(void)
     CHECK("req BADPTR", sys_cns(CLOCK_MONOTONIC, 0, BADPTR, NULL));
     CHECK("unknown clock 100", sys_cns(100, 0, &req, NULL));
     CHECK("unknown clock 10", sys_cns(10, 0, &req, NULL));
-    CHECK("unknown clock 100, bad req", sys_cns(100, 0, BADPTR, NULL));
+    if (!REF_IS_QEMU) /* qemu-user reads the request first */
+        CHECK("unknown clock 100, bad req", sys_cns(100, 0, BADPTR, NULL));
     CHECK("MONOTONIC_RAW", sys_cns(CLOCK_MONOTONIC_RAW, 0, &req, NULL));
     CHECK("REALTIME_COARSE", sys_cns(CLOCK_REALTIME_COARSE, 0, &req, NULL));
     CHECK("MONOTONIC_COARSE", sys_cns(CLOCK_MONOTONIC_COARSE, 0, &req, NULL));
-    CHECK("MONOTONIC_COARSE, bad req", sys_cns(CLOCK_MONOTONIC_COARSE, 0, BADPTR, NULL));
+    if (!REF_IS_QEMU)
+        CHECK("MONOTONIC_COARSE, bad req", sys_cns(CLOCK_MONOTONIC_COARSE, 0, BADPTR, NULL));
     CHECK("THREAD_CPUTIME_ID (raw)", sys_cns(CLOCK_THREAD_CPUTIME_ID, 0, &req, NULL));
     printf("THREAD_CPUTIME_ID (libc): %s\n",
            errname(clock_nanosleep(CLOCK_THREAD_CPUTIME_ID, 0, &req, NULL)));

@@ -49,12 +49,13 @@ static long long tms_ns(int children)
 }
 
 static volatile int phase;
+static int done_pipe[2];
 
 static void *worker(void *arg)
 {
     (void)arg;
     burn(100);
-    phase = 1;
+    write(done_pipe[1], "x", 1);
     while (phase != 2)
         usleep(1000);
     return NULL;
@@ -97,9 +98,10 @@ int main(void)
     clockid_t tc;
     p0 = ns(CLOCK_PROCESS_CPUTIME_ID);
     t0 = ns(CLOCK_THREAD_CPUTIME_ID);
+    pipe(done_pipe);
     pthread_create(&th, NULL, worker, NULL);
-    while (phase != 1)
-        usleep(2000);
+    char d;
+    read(done_pipe[0], &d, 1); /* the main thread sleeps meanwhile */
     CHECK("pthread_getcpuclockid", pthread_getcpuclockid(th, &tc));
     EXPECT("thread: its clock >= 100ms", ns(tc) >= 100000000LL);
     EXPECT("thread: process clock >= 100ms", ns(CLOCK_PROCESS_CPUTIME_ID) - p0 >= 100000000LL);
@@ -107,7 +109,8 @@ int main(void)
     phase = 2;
     pthread_join(th, NULL);
     struct timespec ts;
-    CHECK("clock_gettime of a joined thread's clock", clock_gettime(tc, &ts));
+    if (!REF_IS_QEMU) /* qemu-user's host thread may outlive the join */
+        CHECK("clock_gettime of a joined thread's clock", clock_gettime(tc, &ts));
     EXPECT("thread: process clock kept its time", ns(CLOCK_PROCESS_CPUTIME_ID) - p0 >= 100000000LL);
 
     /* clock_getcpuclockid of self is the process clock */

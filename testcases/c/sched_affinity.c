@@ -107,7 +107,8 @@ int main(void)
     CHECK("setaffinity reaped pid, bad mask", syscall(SYS_sched_setaffinity, gone, 8, BADPTR));
     CHECK("setaffinity pid -1", syscall(SYS_sched_setaffinity, -1, sizeof(one), &one));
     unsigned int small = 1u << first;
-    CHECK("setaffinity len=4", syscall(SYS_sched_setaffinity, 0, 4, &small));
+    if (!REF_IS_QEMU) /* qemu-user refuses a mask shorter than a long */
+        CHECK("setaffinity len=4", syscall(SYS_sched_setaffinity, 0, 4, &small));
 
     /* another thread's mask, set by tid, is obeyed */
     sched_setaffinity(0, sizeof(initial), &initial);
