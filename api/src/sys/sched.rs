@@ -68,7 +68,7 @@ pub fn sys_sched_setaffinity(pid: i32, len: u32, mask: usize) -> SysResult {
 
 pub fn sys_sched_getaffinity(pid: i32, len: u32, mask: usize) -> SysResult {
     let len = len as usize;
-    if len * 8 < axhal::cpu_num() || len % size_of::<usize>() != 0 {
+    if len * 8 < axhal::cpu_num() || !len.is_multiple_of(size_of::<usize>()) {
         return Err(Errno::EINVAL);
     }
     let thread = find_task_thread(pid)?;
