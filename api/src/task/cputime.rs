@@ -176,7 +176,9 @@ impl Process {
         self.cpu.children.snapshot()
     }
 
-    /// The largest RSS of the process so far, in pages.
+    /// The largest RSS of the process so far, in pages. The peak is
+    /// sampled (here, at exec and when reaped), not tracked at each unmap:
+    /// memory mapped and unmapped between samples is missed.
     pub fn peak_rss_pages(&self) -> usize {
         let now = self.aspace().lock().resident_pages();
         self.cpu.peak_rss.fetch_max(now, Ordering::Relaxed).max(now)

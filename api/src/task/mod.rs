@@ -253,6 +253,8 @@ impl Process {
 
     /// Installs a new address space (execve) and loads it if we run in it.
     pub fn replace_aspace(&self, new: Arc<Mutex<AddrSpace>>) {
+        // The old image's RSS still counts for ru_maxrss (Linux exec_mmap).
+        self.peak_rss_pages();
         let root = new.lock().page_table_root();
         // Switch this CPU (and whoever schedules us in) to the new table
         // before the old space can be freed: dropping it frees its root
