@@ -163,7 +163,9 @@ pub struct TrapInfo {
 /// What an interrupted nanosleep needs to go on through restart_syscall.
 #[derive(Clone, Copy)]
 pub struct RestartBlock {
-    /// Monotonic deadline.
+    /// The clock of `deadline`: CLOCK_MONOTONIC, or a CPU-time clock.
+    pub clock: i32,
+    /// When the sleep ends, on `clock`.
     pub deadline: core::time::Duration,
     /// User address for the time left (0: none).
     pub rem: usize,

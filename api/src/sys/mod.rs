@@ -1,5 +1,6 @@
 //! Syscall handlers, one file per family.
 
+pub mod cputime;
 pub mod fs;
 pub mod futex;
 pub mod itimer;
@@ -7,6 +8,7 @@ pub mod misc;
 pub mod mm;
 pub mod poll;
 pub mod prctl;
+pub mod sched;
 pub mod signal;
 pub mod task;
 pub mod time;

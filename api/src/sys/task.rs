@@ -284,14 +284,14 @@ pub fn sys_wait4(pid: i32, status: usize, options: u32, rusage: usize) -> SysRes
     let continued = options & WCONTINUED != 0;
     // A stop or continue not yet reported, when the options ask for it.
     let job_change = |c: &Arc<Process>, take: bool| c.signal.job_status(untraced, continued, take);
-    let report = |pid: i32, st: i32| -> SysResult {
+    let report = |c: &Process, st: i32| -> SysResult {
         if status != 0 {
             write_val(status, &st)?;
         }
         if rusage != 0 {
-            crate::uaccess::copy_to_user(rusage, &[0u8; 144])?;
+            crate::sys::cputime::write_child_rusage(rusage, c)?;
         }
-        Ok(pid as isize)
+        Ok(c.pid as isize)
     };
     loop {
         {
@@ -306,15 +306,16 @@ pub fn sys_wait4(pid: i32, status: usize, options: u32, rusage: usize) -> SysRes
                 let child = children.remove(i);
                 drop(children);
                 task::unregister_process(child.pid);
-                return report(child.pid, child.exit_status.load(Ordering::Acquire));
+                me.add_reaped_child(&child);
+                return report(&child, child.exit_status.load(Ordering::Acquire));
             }
             let changed = children
                 .iter()
                 .filter(|c| matches(c))
-                .find_map(|c| Some((c.pid, job_change(c, true)?)));
-            if let Some((pid, st)) = changed {
+                .find_map(|c| Some((c.clone(), job_change(c, true)?)));
+            if let Some((c, st)) = changed {
                 drop(children);
-                return report(pid, st);
+                return report(&c, st);
             }
         }
         if options & WNOHANG != 0 {

@@ -4,6 +4,7 @@ use core::time::Duration;
 
 use linux_raw_sys::general as uapi;
 
+use super::cputime::CpuClock;
 use crate::errno::{Errno, SysResult};
 use crate::signal::RestartBlock;
 use crate::task::{current_thread, wait};
@@ -29,6 +30,9 @@ pub(crate) fn read_ts(addr: usize) -> SysResult<Duration> {
 }
 
 fn clock_now(clock: i32) -> SysResult<Duration> {
+    if let Some(cpu) = CpuClock::decode(clock, true) {
+        return Ok(cpu?.now());
+    }
     match clock as u32 {
         uapi::CLOCK_REALTIME | uapi::CLOCK_REALTIME_COARSE | uapi::CLOCK_TAI => {
             Ok(axhal::time::wall_time())
@@ -37,10 +41,6 @@ fn clock_now(clock: i32) -> SysResult<Duration> {
         | uapi::CLOCK_MONOTONIC_RAW
         | uapi::CLOCK_MONOTONIC_COARSE
         | uapi::CLOCK_BOOTTIME => Ok(axhal::time::monotonic_time()),
-        // No per-task CPU accounting yet: report time since boot.
-        uapi::CLOCK_PROCESS_CPUTIME_ID | uapi::CLOCK_THREAD_CPUTIME_ID => {
-            Ok(axhal::time::monotonic_time())
-        }
         _ => Err(Errno::EINVAL),
     }
 }
@@ -52,9 +52,12 @@ pub fn sys_clock_gettime(clock: i32, tp: usize) -> SysResult {
 }
 
 pub fn sys_clock_getres(clock: i32, tp: usize) -> SysResult {
-    clock_now(clock)?;
+    let res = match CpuClock::decode(clock, false) {
+        Some(cpu) => cpu?.resolution(),
+        None => clock_now(clock).map(|_| Duration::from_nanos(1))?,
+    };
     if tp != 0 {
-        write_val(tp, &ts(Duration::from_nanos(1)))?;
+        write_val(tp, &ts(res))?;
     }
     Ok(0)
 }
@@ -100,21 +103,32 @@ fn sleep_to(deadline: Duration, rem: usize) -> SysResult {
     if wait::sleep_until(deadline).is_ok() {
         return Ok(0);
     }
+    let left = deadline.saturating_sub(axhal::time::monotonic_time());
+    interrupted(uapi::CLOCK_MONOTONIC as i32, deadline, left, rem)
+}
+
+/// EINTR from a relative sleep on `clock` until `deadline` with `left` to
+/// go: reports it at `rem` and keeps what restart_syscall needs.
+fn interrupted(clock: i32, deadline: Duration, left: Duration, rem: usize) -> SysResult {
     if rem != 0 {
-        write_val(
-            rem,
-            &ts(deadline.saturating_sub(axhal::time::monotonic_time())),
-        )?;
+        write_val(rem, &ts(left))?;
     }
     current_thread()
         .signal
-        .set_restart_block(Some(RestartBlock { deadline, rem }));
+        .set_restart_block(Some(RestartBlock {
+            clock,
+            deadline,
+            rem,
+        }));
     Err(Errno::EINTR)
 }
 
 /// restart_syscall's continuation of an interrupted sleep.
 pub fn resume_sleep(r: RestartBlock) -> SysResult {
-    sleep_to(r.deadline, r.rem)
+    match CpuClock::decode(r.clock, false) {
+        Some(cpu) => cpu_sleep_until(&cpu?, r.deadline, r.rem),
+        None => sleep_to(r.deadline, r.rem),
+    }
 }
 
 /// `now + d` on the monotonic clock; "never" when that overflows.
@@ -128,14 +142,69 @@ pub fn sys_nanosleep(req: usize, rem: usize) -> SysResult {
     sleep_to(deadline_after(read_ts(req)?), rem)
 }
 
+/// Clocks clock_nanosleep cannot sleep on (Linux: no `nsleep` in their
+/// k_clock): EOPNOTSUPP rather than EINVAL. The alarm clocks are among
+/// them since there is no wake-up RTC (as on a Linux without one).
+fn no_nsleep(clock: i32) -> bool {
+    const CLOCKFD_MASK: i32 = 7;
+    const CLOCKFD: i32 = 3;
+    match clock as u32 {
+        uapi::CLOCK_MONOTONIC_RAW
+        | uapi::CLOCK_REALTIME_COARSE
+        | uapi::CLOCK_MONOTONIC_COARSE
+        | uapi::CLOCK_THREAD_CPUTIME_ID
+        | uapi::CLOCK_REALTIME_ALARM
+        | uapi::CLOCK_BOOTTIME_ALARM => true,
+        _ => clock < 0 && clock & CLOCKFD_MASK == CLOCKFD,
+    }
+}
+
+/// clock_nanosleep(2), errors in Linux's order: unknown clock (EINVAL), a
+/// clock without sleeping (EOPNOTSUPP), the request (EFAULT, EINVAL), then
+/// the CPU clock's own checks. Flags other than TIMER_ABSTIME are ignored.
 /// An absolute sleep is restarted with the same arguments (no time left to
-/// report); a relative one as nanosleep.
+/// report); a relative one through restart_syscall.
 pub fn sys_clock_nanosleep(clock: i32, flags: u32, req: usize, rem: usize) -> SysResult {
-    let now = clock_now(clock)?;
+    if no_nsleep(clock) {
+        return Err(Errno::EOPNOTSUPP);
+    }
+    let cpu = CpuClock::decode(clock, false);
+    if cpu.is_none() {
+        clock_now(clock)?;
+    }
     let d = read_ts(req)?;
-    if flags & uapi::TIMER_ABSTIME != 0 {
-        wait::sleep_until(deadline_after(d.saturating_sub(now)))?;
+    let abs = flags & uapi::TIMER_ABSTIME != 0;
+    if let Some(cpu) = cpu {
+        // Linux refuses the caller's own thread clock before looking it up.
+        if matches!(&cpu, Ok(c) if c.is_own_thread()) {
+            return Err(Errno::EINVAL);
+        }
+        let cpu = cpu?;
+        let deadline = if abs { d } else { cpu.now().saturating_add(d) };
+        return cpu_sleep_until(&cpu, deadline, if abs { 0 } else { rem });
+    }
+    if abs {
+        let left = d.saturating_sub(clock_now(clock)?);
+        wait::sleep_until(deadline_after(left))?;
         return Ok(0);
     }
     sleep_to(deadline_after(d), rem)
+}
+
+/// Sleeps until CPU clock `cpu` reads `deadline` (it may never: a process
+/// whose only thread sleeps uses no CPU). The clock advances at most one
+/// second per second on each CPU, so no wake-up comes before it can.
+fn cpu_sleep_until(cpu: &CpuClock, deadline: Duration, rem: usize) -> SysResult {
+    let cpus = axhal::cpu_num().max(1) as u32;
+    loop {
+        let now = cpu.now();
+        if now >= deadline {
+            return Ok(0);
+        }
+        let step = ((deadline - now) / cpus).max(Duration::from_millis(1));
+        if wait::sleep_until(deadline_after(step)).is_err() {
+            let left = deadline.saturating_sub(cpu.now());
+            return interrupted(cpu.id(), deadline, left, rem);
+        }
+    }
 }

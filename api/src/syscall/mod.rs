@@ -7,7 +7,7 @@ use linux_raw_sys::general as nr;
 
 use crate::errno::{Errno, SysResult, encode};
 use crate::signal::{RestartKind, SyscallRestart};
-use crate::sys::{fs, futex, itimer, misc, mm, poll, prctl, signal, task, time};
+use crate::sys::{cputime, fs, futex, itimer, misc, mm, poll, prctl, sched, signal, task, time};
 
 /// Handles the syscall the user context trapped with, writing the result.
 /// A call that a signal interrupted comes back with how to restart it.
@@ -196,6 +196,21 @@ fn dispatch(uctx: &mut UserContext, sysno: usize, a: [usize; 6]) -> SysResult {
         nr::__NR_getrlimit => misc::sys_prlimit64(0, u(a[0]), 0, a[1]),
         nr::__NR_setrlimit => misc::sys_prlimit64(0, u(a[0]), a[1], 0),
         nr::__NR_sched_yield => misc::sys_sched_yield(),
+        nr::__NR_getrusage => cputime::sys_getrusage(i(a[0]), a[1]),
+        nr::__NR_times => cputime::sys_times(a[0]),
+        nr::__NR_sched_setaffinity => sched::sys_sched_setaffinity(i(a[0]), u(a[1]), a[2]),
+        nr::__NR_sched_getaffinity => sched::sys_sched_getaffinity(i(a[0]), u(a[1]), a[2]),
+        nr::__NR_getcpu => sched::sys_getcpu(a[0], a[1]),
+        nr::__NR_sched_get_priority_max => sched::sys_sched_get_priority_max(i(a[0])),
+        nr::__NR_sched_get_priority_min => sched::sys_sched_get_priority_min(i(a[0])),
+        nr::__NR_sched_setscheduler => sched::sys_sched_setscheduler(i(a[0]), i(a[1]), a[2]),
+        nr::__NR_sched_getscheduler => sched::sys_sched_getscheduler(i(a[0])),
+        nr::__NR_sched_setparam => sched::sys_sched_setparam(i(a[0]), a[1]),
+        nr::__NR_sched_getparam => sched::sys_sched_getparam(i(a[0]), a[1]),
+        nr::__NR_sched_rr_get_interval => sched::sys_sched_rr_get_interval(i(a[0]), a[1]),
+        nr::__NR_getpriority => sched::sys_getpriority(i(a[0]), i(a[1])),
+        nr::__NR_setpriority => sched::sys_setpriority(i(a[0]), i(a[1]), i(a[2])),
+        nr::__NR_membarrier => sched::sys_membarrier(i(a[0]), u(a[1]), i(a[2])),
         _ => crate::arch::dispatch(uctx, sysno, a).unwrap_or_else(|| unimplemented(sysno)),
     }
 }

@@ -1,5 +1,6 @@
 //! Processes and threads: the Linux view of ArceOS tasks.
 
+pub mod cputime;
 mod exit;
 mod fpu;
 pub mod ipi;
@@ -7,6 +8,7 @@ pub mod itimer;
 mod loader;
 pub mod rlimit;
 mod run;
+pub mod sched;
 pub mod timer;
 pub mod wait;
 
@@ -86,6 +88,10 @@ pub struct Process {
     pub no_new_privs: AtomicBool,
     /// PR_SET_CHILD_SUBREAPER: orphaned descendants are reparented here.
     pub child_subreaper: AtomicBool,
+    /// CPU time and other rusage counters.
+    pub cpu: cputime::ProcessClock,
+    /// membarrier(2) registrations (MEMBARRIER_CMD_REGISTER_* bits).
+    pub membarrier: AtomicU32,
 }
 
 /// One thread, attached to its ArceOS task.
@@ -98,6 +104,10 @@ pub struct Thread {
     pub comm: Mutex<String>,
     /// The task running the thread, set when it starts.
     task: spin::Once<WeakAxTaskRef>,
+    /// CPU time and other rusage counters.
+    pub cpu: cputime::ThreadClock,
+    /// Scheduling policy, priority and nice value.
+    pub sched: spin::Mutex<sched::SchedAttr>,
 }
 
 impl Thread {
@@ -117,6 +127,8 @@ impl Thread {
             signal,
             comm: Mutex::new(comm),
             task: spin::Once::new(),
+            cpu: cputime::ThreadClock::default(),
+            sched: spin::Mutex::new(sched::SchedAttr::inherited()),
         });
         THREADS.lock().insert(tid, Arc::downgrade(&t));
         t
@@ -127,6 +139,11 @@ impl Thread {
         if let Some(task) = self.task.get().and_then(|w| w.upgrade()) {
             wait::interrupt(&task);
         }
+    }
+
+    /// The task running the thread, while it runs.
+    pub fn task(&self) -> Option<axtask::AxTaskRef> {
+        self.task.get().and_then(|w| w.upgrade())
     }
 
     /// Records the task that runs the thread (from the task itself, before
@@ -161,8 +178,10 @@ fn load_page_table(root: usize) {
 impl TaskExt for ThreadRef {
     fn on_enter(&self) {
         load_page_table(self.0.process.pt_root.load(Ordering::Acquire));
+        cputime::switched_in(&self.0);
     }
     fn on_leave(&self) {
+        cputime::switched_out(&self.0);
         load_page_table(axmm::kernel_page_table_root().as_usize());
     }
 }
@@ -223,6 +242,11 @@ impl Process {
             dumpable: AtomicU32::new(1),
             no_new_privs: AtomicBool::new(false),
             child_subreaper: AtomicBool::new(false),
+            cpu: cputime::ProcessClock::default(),
+            // A fork's copy of the address space keeps the registrations.
+            membarrier: AtomicU32::new(
+                try_current_thread().map_or(0, |t| t.process.membarrier.load(Ordering::Relaxed)),
+            ),
         });
         PROCESSES.lock().insert(pid, Arc::downgrade(&p));
         p
@@ -234,12 +258,16 @@ impl Process {
 
     /// Installs a new address space (execve) and loads it if we run in it.
     pub fn replace_aspace(&self, new: Arc<Mutex<AddrSpace>>) {
+        // The old image's RSS still counts for ru_maxrss (Linux exec_mmap).
+        self.peak_rss_pages();
         let root = new.lock().page_table_root();
         // Switch this CPU (and whoever schedules us in) to the new table
         // before the old space can be freed: dropping it frees its root
         // table, which must not be the one the MMU walks.
         self.pt_root.store(root.as_usize(), Ordering::Release);
         load_page_table(root.as_usize());
+        // A new address space has no membarrier registrations.
+        self.membarrier.store(0, Ordering::Relaxed);
         let old = core::mem::replace(&mut *self.mm.lock(), new);
         drop(old);
     }
@@ -304,6 +332,20 @@ pub fn current_thread() -> Arc<Thread> {
     let task = axtask::current();
     let ext = task.task_ext().expect("syscall from a kernel task");
     ext.downcast_ref::<ThreadRef>().0.clone()
+}
+
+/// The calling thread, None in a kernel task.
+pub fn try_current_thread() -> Option<Arc<Thread>> {
+    let task = axtask::current_may_uninit()?;
+    let ext = task.task_ext()?;
+    Some(ext.downcast_ref::<ThreadRef>().0.clone())
+}
+
+/// Runs `f` on the calling thread without taking a reference to it.
+pub(crate) fn with_current_thread<R>(f: impl FnOnce(&Thread) -> R) -> R {
+    let task = axtask::current();
+    let ext = task.task_ext().expect("syscall from a kernel task");
+    f(&ext.downcast_ref::<ThreadRef>().0)
 }
 
 /// The calling process.

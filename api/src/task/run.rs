@@ -7,7 +7,7 @@ use axhal::uspace::{ReturnReason, UserContext};
 use axtask::TaskInner;
 use mm::Prot;
 
-use super::{Process, Thread, attach};
+use super::{Process, Thread, attach, cputime};
 use crate::signal;
 
 /// Kernel stack of each user thread.
@@ -26,10 +26,14 @@ fn fault_access(flags: axhal::paging::MappingFlags) -> Prot {
 
 /// Resolves a page fault of the current process; false for a real fault.
 pub fn handle_user_fault(addr: usize, flags: axhal::paging::MappingFlags) -> bool {
-    super::current_process()
+    let handled = super::current_process()
         .aspace()
         .lock()
-        .handle_fault(addr, fault_access(flags))
+        .handle_fault(addr, fault_access(flags));
+    if handled {
+        super::with_current_thread(|t| t.count_minflt());
+    }
+    handled
 }
 
 /// Kernel-mode faults on user addresses (inside `user_copy`) take the same path.
@@ -63,7 +67,10 @@ pub fn user_entry(uctx: UserContext) {
     let uctx = &mut ctx.0;
     super::current_thread().set_task(&axtask::current());
     loop {
-        let restart = match uctx.run() {
+        super::with_current_thread(cputime::enter_user);
+        let reason = uctx.run();
+        super::with_current_thread(cputime::leave_user);
+        let restart = match reason {
             ReturnReason::Syscall => crate::syscall::handle(uctx),
             ReturnReason::PageFault(addr, flags) => {
                 if !handle_user_fault(addr.as_usize(), flags) {
@@ -88,6 +95,7 @@ pub fn user_entry(uctx: UserContext) {
             ReturnReason::Interrupt | ReturnReason::Unknown => None,
         };
         signal::handle_signals(uctx, restart);
+        super::sched::follow_affinity();
         if super::current_process()
             .exiting
             .load(core::sync::atomic::Ordering::Acquire)
@@ -121,6 +129,10 @@ pub fn spawn_user_thread(thread: Arc<Thread>, uctx: UserContext, name: String, f
     match fp {
         FpStart::Inherit => super::fpu::inherit_current(&mut task),
         FpStart::Initial => super::fpu::set_initial(&mut task),
+    }
+    // Linux: a new thread starts with its creator's CPU affinity.
+    if super::try_current_thread().is_some() {
+        task.set_cpumask(axtask::current().cpumask());
     }
     attach(&mut task, thread);
     axtask::spawn_task(task);

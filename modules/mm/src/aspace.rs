@@ -603,6 +603,16 @@ impl AddrSpace {
         out
     }
 
+    /// How many pages of the space are resident (its RSS).
+    pub fn resident_pages(&self) -> usize {
+        let mapped: usize = self
+            .vmas
+            .iter()
+            .map(|v| hw::present_pages(&self.pt, v.start, v.end).len())
+            .sum();
+        mapped + self.parked.len()
+    }
+
     /// Copies `data` into the space at `addr` through the kernel's linear map,
     /// whether or not this space is the active one. Needs write access.
     pub fn write_bytes(&mut self, mut addr: usize, mut data: &[u8]) -> Result<(), MmError> {
