@@ -53,6 +53,10 @@ static pid_t child_reading(int *wr)
     fflush(stdout);
     pid_t c = fork();
     if (c == 0) {
+        /* A group of its own, whose parent (us) is in the same session:
+         * never orphaned, so SIGTSTP stops it wherever the test runs
+         * (Linux discards job-control stops in orphaned groups). */
+        setpgid(0, 0);
         close(p[1]);
         char buf[8];
         /* stopping and continuing does not interrupt the read */

@@ -10,10 +10,10 @@ use axhal::uspace::UserContext;
 use super::altstack::{AltStack, SS_AUTODISARM};
 use super::send::{force_fault, stop_process};
 use super::{
-    DefaultAction, SA_NODEFER, SA_RESETHAND, SA_RESTART, SIG_DFL, SIG_IGN, SIGSEGV, SigAction,
-    SigInfo, StackT, TrapInfo, arch, bit, code, default_action,
+    DefaultAction, SA_NODEFER, SA_RESETHAND, SA_RESTART, SIG_DFL, SIG_IGN, SIGSEGV, SIGSTOP,
+    SigAction, SigInfo, StackT, TrapInfo, arch, bit, code, default_action,
 };
-use crate::task::{Thread, current_thread};
+use crate::task::{Process, Thread, current_thread};
 
 /// How a syscall that failed with EINTR is resumed (Linux's ERESTART* codes).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -96,6 +96,9 @@ pub fn handle_signals(uctx: &mut UserContext, mut restart: Option<SyscallRestart
             SIG_IGN => {}
             SIG_DFL => match default_action(sig) {
                 DefaultAction::Ignore | DefaultAction::Continue => {}
+                // Job-control stops of an orphaned process group would
+                // never be continued by a shell: Linux discards them.
+                DefaultAction::Stop if sig != SIGSTOP && pgrp_orphaned(p) => {}
                 DefaultAction::Stop => stop_process(p, sig),
                 // The caller ends the thread once it sees `exiting`.
                 DefaultAction::Terminate => crate::task::start_group_exit(p, sig as i32),
@@ -212,4 +215,21 @@ pub fn sigreturn(uctx: &mut UserContext) -> isize {
             0
         }
     }
+}
+
+/// Whether `p`'s process group is orphaned: no member has a parent in
+/// another group of the same session (init does not count as such a
+/// parent), as Linux's will_become_orphaned_pgrp.
+fn pgrp_orphaned(p: &Process) -> bool {
+    let pgid = p.pgid.load(Ordering::Relaxed);
+    !crate::task::all_processes()
+        .iter()
+        .filter(|m| m.pgid.load(Ordering::Relaxed) == pgid && !m.zombie.load(Ordering::Acquire))
+        .any(|m| {
+            m.parent().is_some_and(|parent| {
+                parent.pid != 1
+                    && parent.pgid.load(Ordering::Relaxed) != pgid
+                    && parent.sid.load(Ordering::Relaxed) == m.sid.load(Ordering::Relaxed)
+            })
+        })
 }
