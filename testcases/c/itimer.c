@@ -1,18 +1,11 @@
-/* setitimer/getitimer (ITIMER_REAL) and alarm: arming, reading back, old
+/* setitimer/getitimer and alarm. ITIMER_REAL: arming, reading back, old
  * values, alarm's rounding, periodic SIGALRM with si_code SI_KERNEL, pause
- * interrupted, not inherited by fork, kept across execve, errors. */
+ * interrupted, not inherited by fork, kept across execve, errors.
+ * ITIMER_VIRTUAL / ITIMER_PROF: they run on CPU time only (a sleep does
+ * not use them up) and send SIGVTALRM / SIGPROF. */
 #include "t.h"
 #include <sys/time.h>
-
-static volatile int alarms, last_code;
-
-static void on_alarm(int sig, siginfo_t *si, void *uc)
-{
-    (void)sig;
-    (void)uc;
-    alarms++;
-    last_code = si->si_code;
-}
+#include <time.h>
 
 static long long usec(struct timeval tv)
 {
@@ -24,6 +17,83 @@ static void show(const char *label, struct itimerval *v, long long lo_us, long l
     long long val = usec(v->it_value);
     printf("%s: value in [%lld, %lld] us: %s, interval=%lld us\n", label, lo_us, hi_us,
            val >= lo_us && val <= hi_us ? "ok" : "FAIL", usec(v->it_interval));
+}
+
+static volatile int alarms, last_code, vtalrms, profs;
+
+static void on_cpu_timer(int sig)
+{
+    if (sig == SIGVTALRM)
+        vtalrms++;
+    else
+        profs++;
+}
+
+/* Spins until *count reaches n (or 20 s pass); whether it did. */
+static int spin_until(volatile int *count, int n)
+{
+    struct timespec t0, t;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    do {
+        for (volatile int i = 0; i < 100000; i++)
+            ;
+        clock_gettime(CLOCK_MONOTONIC, &t);
+    } while (*count < n && t.tv_sec - t0.tv_sec < 20);
+    return *count >= n;
+}
+
+static void cpu_timers(void)
+{
+    struct itimerval v;
+    getitimer(ITIMER_VIRTUAL, &v);
+    show("ITIMER_VIRTUAL initially", &v, 0, 0);
+    getitimer(ITIMER_PROF, &v);
+    show("ITIMER_PROF initially", &v, 0, 0);
+
+    /* sleeping uses up no CPU time */
+    struct itimerval one = {.it_value = {1, 0}};
+    setitimer(ITIMER_VIRTUAL, &one, NULL);
+    setitimer(ITIMER_PROF, &one, NULL);
+    usleep(300 * 1000);
+    getitimer(ITIMER_VIRTUAL, &v);
+    /* (Linux adds one scheduler tick to the value) */
+    show("ITIMER_VIRTUAL after a 0.3 s sleep", &v, 900000, 1100000);
+    getitimer(ITIMER_PROF, &v);
+    show("ITIMER_PROF after a 0.3 s sleep", &v, 900000, 1100000);
+
+    /* spinning does, and they fire periodically */
+    signal(SIGVTALRM, on_cpu_timer);
+    signal(SIGPROF, on_cpu_timer);
+    struct itimerval tick = {.it_interval = {0, 20000}, .it_value = {0, 20000}};
+    setitimer(ITIMER_VIRTUAL, &tick, NULL);
+    printf("SIGVTALRM twice while spinning: %s\n", spin_until(&vtalrms, 2) ? "ok" : "FAIL");
+    setitimer(ITIMER_VIRTUAL, &(struct itimerval){0}, NULL);
+    setitimer(ITIMER_PROF, &tick, NULL);
+    printf("SIGPROF twice while spinning: %s\n", spin_until(&profs, 2) ? "ok" : "FAIL");
+    struct itimerval old;
+    setitimer(ITIMER_PROF, &(struct itimerval){0}, &old);
+    show("ITIMER_PROF old value", &old, 1, 40000);
+    signal(SIGVTALRM, SIG_DFL);
+    signal(SIGPROF, SIG_DFL);
+
+    /* not inherited by fork */
+    setitimer(ITIMER_VIRTUAL, &one, NULL);
+    pid_t c = fork();
+    if (c == 0) {
+        getitimer(ITIMER_VIRTUAL, &v);
+        show("  ITIMER_VIRTUAL in the fork child", &v, 0, 0);
+        _exit(0);
+    }
+    waitpid(c, NULL, 0);
+    setitimer(ITIMER_VIRTUAL, &(struct itimerval){0}, NULL);
+}
+
+static void on_alarm(int sig, siginfo_t *si, void *uc)
+{
+    (void)sig;
+    (void)uc;
+    alarms++;
+    last_code = si->si_code;
 }
 
 int main(int argc, char **argv)
@@ -133,6 +203,8 @@ int main(int argc, char **argv)
     }
     waitpid(c, &st, 0);
     printf("alarm with the default action: %s\n", t_child_status(st));
+
+    cpu_timers();
 
     /* kept across execve (riscv64's reference, qemu-user, cannot exec a
      * riscv64 program here) */

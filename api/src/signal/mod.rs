@@ -51,6 +51,8 @@ pub const SIGTTOU: usize = 22;
 pub const SIGURG: usize = 23;
 pub const SIGXCPU: usize = 24;
 pub const SIGXFSZ: usize = 25;
+pub const SIGVTALRM: usize = 26;
+pub const SIGPROF: usize = 27;
 pub const SIGWINCH: usize = 28;
 pub const SIGSYS: usize = 31;
 /// The first real-time signal; those from here on are queued, not merged.

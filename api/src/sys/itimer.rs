@@ -1,14 +1,15 @@
-//! setitimer, getitimer and alarm over the process's ITIMER_REAL.
-//! ITIMER_VIRTUAL and ITIMER_PROF count CPU time, which the timers do not
-//! follow yet: they fail with ENOSYS (logged) rather than never firing.
+//! setitimer, getitimer and alarm over the process's interval timers.
 
 use core::time::Duration;
+
+use alloc::sync::Arc;
 
 use linux_raw_sys::general::{ITIMER_PROF, ITIMER_REAL, ITIMER_VIRTUAL};
 
 use crate::errno::{Errno, SysResult};
-use crate::task::current_process;
-use crate::task::itimer::ItimerValue;
+use crate::task::cputime::UsageSnapshot;
+use crate::task::itimer::{CpuTimer, ItimerValue};
+use crate::task::{Process, cputime, current_process};
 use crate::uaccess::{Pod, read_val, write_val};
 
 /// `struct itimerval`: two `struct timeval`s.
@@ -42,20 +43,36 @@ fn to_user(v: ItimerValue) -> Itimerval {
     }
 }
 
-fn check_which(which: i32) -> SysResult<()> {
+/// Reads (`new` None) or sets one of `proc`'s timers; the old setting.
+fn access(proc: &Arc<Process>, which: i32, new: Option<ItimerValue>) -> SysResult<ItimerValue> {
+    let timers = &proc.itimer_cpu;
     match which as u32 {
-        ITIMER_REAL => Ok(()),
-        ITIMER_VIRTUAL | ITIMER_PROF => {
-            log::warn!("setitimer/getitimer: ITIMER_VIRTUAL/PROF are not implemented: ENOSYS");
-            Err(Errno::ENOSYS)
+        ITIMER_REAL => {
+            let real = &proc.itimer_real;
+            Ok(new.map_or_else(|| real.get(), |v| real.set(proc, v)))
         }
+        ITIMER_VIRTUAL => Ok(access_cpu(proc, &timers.virt, |u| u.utime_ns, new)),
+        ITIMER_PROF => Ok(access_cpu(proc, &timers.prof, |u| u.cpu_ns(), new)),
         _ => Err(Errno::EINVAL),
     }
 }
 
+/// [`access`] for a timer on the CPU clock that `clock` reads.
+fn access_cpu(
+    proc: &Process,
+    timer: &CpuTimer,
+    clock: fn(&UsageSnapshot) -> u64,
+    new: Option<ItimerValue>,
+) -> ItimerValue {
+    // The caller's running stretch counts in its process's CPU time.
+    crate::task::with_current_thread(cputime::sync_current);
+    let now = clock(&proc.self_usage());
+    new.map_or_else(|| timer.get(now), |v| timer.set(now, v))
+}
+
 pub fn sys_getitimer(which: i32, curr: usize) -> SysResult {
-    check_which(which)?;
-    let v = current_process().itimer_real.get();
+    let proc = current_process();
+    let v = access(&proc, which, None)?;
     write_val(curr, &to_user(v))?;
     Ok(0)
 }
@@ -71,9 +88,8 @@ pub fn sys_setitimer(which: i32, new: usize, old: usize) -> SysResult {
         value: duration(new.value)?,
         interval: duration(new.interval)?,
     };
-    check_which(which)?;
     let proc = current_process();
-    let prev = proc.itimer_real.set(&proc, new);
+    let prev = access(&proc, which, Some(new))?;
     if old != 0 {
         write_val(old, &to_user(prev))?;
     }

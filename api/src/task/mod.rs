@@ -69,6 +69,8 @@ pub struct Process {
     pub rlimits: Mutex<rlimit::Rlimits>,
     /// ITIMER_REAL (setitimer, alarm).
     pub itimer_real: itimer::RealTimer,
+    /// ITIMER_VIRTUAL and ITIMER_PROF.
+    pub itimer_cpu: itimer::CpuTimers,
     /// Wait status once the process is a zombie.
     pub exit_status: AtomicI32,
     pub zombie: AtomicBool,
@@ -231,6 +233,7 @@ impl Process {
             sid: AtomicI32::new(pid),
             rlimits: Mutex::new(rlimit::Rlimits::default()),
             itimer_real: itimer::RealTimer::default(),
+            itimer_cpu: itimer::CpuTimers::default(),
             exit_status: AtomicI32::new(0),
             zombie: AtomicBool::new(false),
             exiting: AtomicBool::new(false),

@@ -69,7 +69,10 @@ pub fn user_entry(uctx: UserContext) {
     loop {
         super::with_current_thread(cputime::enter_user);
         let reason = uctx.run();
-        super::with_current_thread(cputime::leave_user);
+        super::with_current_thread(|t| {
+            cputime::leave_user(t);
+            super::itimer::check_cpu_timers(&t.process);
+        });
         let restart = match reason {
             ReturnReason::Syscall => crate::syscall::handle(uctx),
             ReturnReason::PageFault(addr, flags) => {
