@@ -7,7 +7,8 @@
 #   - busybox at /bin/busybox plus one symlink per applet (bin, sbin, usr/bin, usr/sbin);
 #   - the glibc runtime of ARCH (loader + libc, libm, libstdc++, libgcc_s, ...), so dynamically
 #     linked programs run;
-#   - /etc (passwd, group, hostname, hosts, localtime, nsswitch.conf) and the empty mount points;
+#   - /etc (passwd, group, hostname, hosts, localtime, nsswitch.conf), a few zones of
+#     /usr/share/zoneinfo (IMG_ZONES) and the empty mount points;
 #   - then the app's hook APP_DIR/rootfs.sh (run with bash; env STAGING, ARCH, ROOT and the helper
 #     functions below), then APP_DIR/init copied to /init (mode 755).
 # IMG_LINKS=hard makes the applet links hard links instead of symlinks to /bin/busybox.
@@ -211,6 +212,12 @@ printf '127.0.0.1\tlocalhost\n127.0.1.1\t%s\n::1\t\tlocalhost ip6-localhost ip6-
 printf 'passwd: files\ngroup: files\nshadow: files\nhosts: files dns\n' > etc/nsswitch.conf
 printf '/bin/sh\n/bin/ash\n' > etc/shells
 if [ -e /etc/localtime ]; then cp -L /etc/localtime etc/localtime; fi
+# A few time zones (IMG_ZONES), so TZ=<zone> works as on Linux (MediaServer logs local time).
+for z in ${IMG_ZONES-UTC Etc/UTC Asia/Shanghai Europe/Berlin}; do
+  [ -e "/usr/share/zoneinfo/$z" ] || { log "note: host has no zone $z"; continue; }
+  mkdir -p "usr/share/zoneinfo/$(dirname "$z")"
+  cp -L "/usr/share/zoneinfo/$z" "usr/share/zoneinfo/$z"
+done
 chmod 644 etc/*
 
 # --- the app -------------------------------------------------------------------------------

@@ -10,6 +10,12 @@ if [ ! -d "$src" ] || [ ! -f "$src/runner.sh" ]; then
 fi
 mkdir -p "$STAGING/testcases"
 cp -a "$src/." "$STAGING/testcases/"
+# Libraries beyond mkimage's glibc runtime (zlm_standin's libssl/libcrypto): every dynamic
+# testcase brings what it needs.
+for f in "$src"/*; do
+  [ "$(head -c 4 "$f" 2>/dev/null | od -An -c | tr -d ' ')" = '177ELF' ] || continue
+  copy_elf "$f" "/testcases/${f##*/}"
+done
 # TESTS="a b" (make ... TESTS=...) limits the boot to those testcases.
 if [ -n "${TESTS:-}" ]; then
   echo "$TESTS" >"$STAGING/testcases/.selection"
