@@ -276,8 +276,10 @@ static void step_pool(unsigned nthreads)
 }
 
 // MediaServer checks for ffmpeg with `sh -c "which ffmpeg"`; the child gets a fixed PATH so the
-// answer is the same everywhere.
-static void step_spawn(const char *what)
+// answer is the same everywhere. /usr/bin/which is run by path too: busybox sh answers `which`
+// with its own applet, while the program at /usr/bin/which is Debian's script (in apps/zlm's image
+// as on Linux; busybox's applet in the tests image).
+static void step_spawn(const std::string &cmd)
 {
     int out[2];
     check(pipe(out) == 0, "spawn pipe");
@@ -286,7 +288,6 @@ static void step_spawn(const char *what)
     posix_spawn_file_actions_adddup2(&fa, out[1], 1);
     posix_spawn_file_actions_addclose(&fa, out[0]);
     posix_spawn_file_actions_addclose(&fa, out[1]);
-    std::string cmd = std::string("which ") + what;
     char *argv[] = {(char *)"sh", (char *)"-c", (char *)cmd.c_str(), nullptr};
     char *envp[] = {(char *)"PATH=/bin:/usr/bin", nullptr};
     pid_t pid;
@@ -357,8 +358,9 @@ int main(int argc, char **argv)
     step_limits_and_signals();
     unsigned ncpu = step_cpus();
     step_pool(c.threads > 0 ? (unsigned)c.threads : ncpu);
-    step_spawn("sh");
-    step_spawn("no-such-program-here");
+    step_spawn("which sh");
+    step_spawn("/usr/bin/which sh");
+    step_spawn("which no-such-program-here");
     step_exe();
     step_time();
 
