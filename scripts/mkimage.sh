@@ -78,6 +78,15 @@ copy_lib() {
   [ -e "$f" ] || { echo "mkimage: library $f not found" >&2; return 1; }
   if [ "$ARCH" = x86_64 ]; then
     [ -e "$STAGING$f" ] || _put "$f" "$f"
+    # libcrypto reads its configuration at OPENSSL_init: Debian's layout, as on the host.
+    case "$(basename "$f")" in
+      libcrypto.so.*)
+        if [ -e /etc/ssl/openssl.cnf ] && [ ! -e "$STAGING/etc/ssl/openssl.cnf" ]; then
+          _put /etc/ssl/openssl.cnf /etc/ssl/openssl.cnf
+          mkdir -p "$STAGING/usr/lib/ssl"
+          ln -sfn /etc/ssl/openssl.cnf "$STAGING/usr/lib/ssl/openssl.cnf"
+        fi;;
+    esac
   else
     local d="$RV_LIBDIR_IN_IMAGE/$(basename "$f")"
     case "$(basename "$f")" in ld-linux-riscv64-*) d="/lib/$(basename "$f")";; esac

@@ -69,6 +69,7 @@ pub enum Arg {
     OutStat,
     OutStatx,
     OutUtsname,
+    OutSysinfo,
     /// pipe's `[3, 4]`.
     OutFds,
     /// An int the call stores: `[0]` (getresuid).
@@ -130,6 +131,7 @@ impl Arg {
                     | OutStat
                     | OutStatx
                     | OutUtsname
+                    | OutSysinfo
                     | OutFds
                     | OutInt
                     | OutGroups
@@ -180,6 +182,7 @@ impl Arg {
             OutStat => structs::stat(out, v),
             OutStatx => structs::statx(out, v),
             OutUtsname => structs::utsname(out, v),
+            OutSysinfo => structs::sysinfo(out, v),
             OutFds => structs::fd_pair(out, v),
             OutInt => structs::int_ref(out, v),
             OutGroups if c.a[0] == 0 => ptr(out, v),

@@ -129,6 +129,7 @@ fn dispatch(uctx: &mut UserContext, sysno: usize, a: [usize; 6]) -> SysResult {
         nr::__NR_umask => fs::sys_umask(u(a[0])),
         nr::__NR_ftruncate => fs::sys_ftruncate(i(a[0]), a[1] as i64),
         nr::__NR_fsync | nr::__NR_fdatasync => fs::sys_fsync(i(a[0])),
+        nr::__NR_fadvise64 => fs::sys_fadvise64(i(a[0]), a[1] as i64, a[2] as i64, u(a[3])),
         nr::__NR_brk => mm::sys_brk(a[0]),
         nr::__NR_mmap => mm::sys_mmap(a[0], a[1], u(a[2]), u(a[3]), i(a[4]), a[5] as i64),
         nr::__NR_munmap => mm::sys_munmap(a[0], a[1]),
