@@ -193,6 +193,9 @@ if [ "$ARCH" = x86_64 ]; then
   mkdir -p lib64 lib/x86_64-linux-gnu usr/lib/x86_64-linux-gnu
   _put /lib64/ld-linux-x86-64.so.2 /lib64/ld-linux-x86-64.so.2
   _put /lib/x86_64-linux-gnu/ld-linux-x86-64.so.2 /lib/x86_64-linux-gnu/ld-linux-x86-64.so.2
+  # The host's loader cache: its paths are the image's (libraries keep their host paths), so the
+  # loader finds them as on the host instead of probing the default directories.
+  [ -e /etc/ld.so.cache ] && _put /etc/ld.so.cache /etc/ld.so.cache
   for l in $RUNTIME_LIBS; do
     if [ -e "/lib/x86_64-linux-gnu/$l" ]; then _put "/lib/x86_64-linux-gnu/$l" "/lib/x86_64-linux-gnu/$l"
     elif [ -e "/usr/lib/x86_64-linux-gnu/$l" ]; then _put "/usr/lib/x86_64-linux-gnu/$l" "/usr/lib/x86_64-linux-gnu/$l"

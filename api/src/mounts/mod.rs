@@ -93,6 +93,29 @@ pub fn mount_all(root: &Location) -> VfsResult<()> {
     Ok(())
 }
 
+/// statfs's f_flags for the filesystem named `fstype`: ST_VALID and the
+/// ST_* bits of its mount options (Linux's calculate_f_flags).
+pub fn statfs_flags(fstype: &str) -> u64 {
+    const ST_VALID: u64 = 0x20;
+    let mounts = MOUNTS.lock();
+    let Some(m) = mounts.iter().find(|m| m.fstype == fstype) else {
+        return ST_VALID;
+    };
+    m.options.split(',').fold(ST_VALID, |flags, opt| {
+        flags
+            | match opt {
+                "ro" => 0x1,
+                "nosuid" => 0x2,
+                "nodev" => 0x4,
+                "noexec" => 0x8,
+                "noatime" => 0x400,
+                "nodiratime" => 0x800,
+                "relatime" => 0x1000,
+                _ => 0,
+            }
+    })
+}
+
 /// The text of `/proc/mounts`.
 fn mounts_text() -> String {
     let mut out = String::new();

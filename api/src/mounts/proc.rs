@@ -49,7 +49,8 @@ pub fn procfs() -> Filesystem {
         );
         entries
     });
-    pseudofs::generated_fs_with_magic("proc", magic::PROC_SUPER_MAGIC, root)
+    // Linux's procfs superblock has 1024-byte blocks (st_blksize of its files).
+    pseudofs::generated_fs_with_block_size("proc", magic::PROC_SUPER_MAGIC, 1024, root)
 }
 
 /// A read-only file whose text comes from `f`.

@@ -91,6 +91,8 @@ static SPECS: &[Spec] = &[
     s("fsync", &[Fd]),
     s("fdatasync", &[Fd]),
     s("fadvise64", &[Fd, Long, Long, Enum(&f::FADV)]),
+    s("statfs", &[Path, Ptr]),
+    s("fstatfs", &[Fd, Ptr]),
     // files: descriptors
     s("openat", &[DirFd, Path, OPEN, Mode]).argc(openat_argc),
     s("open", &[Path, OPEN, Mode]).argc(open_argc),

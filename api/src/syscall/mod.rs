@@ -101,6 +101,8 @@ fn dispatch(uctx: &mut UserContext, sysno: usize, a: [usize; 6]) -> SysResult {
         nr::__NR_close_range => fs::sys_close_range(u(a[0]), u(a[1]), u(a[2])),
         nr::__NR_lseek => fs::sys_lseek(i(a[0]), a[1] as i64, u(a[2])),
         nr::__NR_fstat => fs::sys_fstat(i(a[0]), a[1]),
+        nr::__NR_statfs => fs::sys_statfs(a[0], a[1]),
+        nr::__NR_fstatfs => fs::sys_fstatfs(i(a[0]), a[1]),
         nr::__NR_newfstatat => fs::sys_newfstatat(i(a[0]), a[1], a[2], u(a[3])),
         nr::__NR_statx => fs::sys_statx(i(a[0]), a[1], u(a[2]), u(a[3]), a[4]),
         nr::__NR_getdents64 => fs::sys_getdents64(i(a[0]), a[1], a[2]),
