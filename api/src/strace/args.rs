@@ -74,6 +74,8 @@ pub enum Arg {
     OutFds,
     /// An int the call stores: `[0]` (getresuid).
     OutInt,
+    /// An int the call reads (a socket address length): `[16]`.
+    InInt,
     /// getgroups' list, as many gids as the result: `[0, 4]`.
     OutGroups,
     /// wait4's status.
@@ -184,7 +186,7 @@ impl Arg {
             OutUtsname => structs::utsname(out, v),
             OutSysinfo => structs::sysinfo(out, v),
             OutFds => structs::fd_pair(out, v),
-            OutInt => structs::int_ref(out, v),
+            OutInt | InInt => structs::int_ref(out, v),
             OutGroups if c.a[0] == 0 => ptr(out, v),
             OutGroups => structs::u32_list(out, v, ret),
             OutWaitStatus if ret == 0 => ptr(out, v),

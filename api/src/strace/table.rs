@@ -93,6 +93,8 @@ static SPECS: &[Spec] = &[
     s("fadvise64", &[Fd, Long, Long, Enum(&f::FADV)]),
     s("statfs", &[Path, Ptr]),
     s("fstatfs", &[Fd, Ptr]),
+    s("getpeername", &[Fd, Ptr, InInt]),
+    s("getsockname", &[Fd, Ptr, InInt]),
     // files: descriptors
     s("openat", &[DirFd, Path, OPEN, Mode]).argc(openat_argc),
     s("open", &[Path, OPEN, Mode]).argc(open_argc),

@@ -7,7 +7,9 @@ use linux_raw_sys::general as nr;
 
 use crate::errno::{Errno, SysResult, encode};
 use crate::signal::{RestartKind, SyscallRestart};
-use crate::sys::{cputime, fs, futex, itimer, misc, mm, poll, prctl, sched, signal, task, time};
+use crate::sys::{
+    cputime, fs, futex, itimer, misc, mm, net, poll, prctl, sched, signal, task, time,
+};
 
 /// Handles the syscall the user context trapped with, writing the result.
 /// A call that a signal interrupted comes back with how to restart it.
@@ -102,6 +104,7 @@ fn dispatch(uctx: &mut UserContext, sysno: usize, a: [usize; 6]) -> SysResult {
         nr::__NR_lseek => fs::sys_lseek(i(a[0]), a[1] as i64, u(a[2])),
         nr::__NR_fstat => fs::sys_fstat(i(a[0]), a[1]),
         nr::__NR_statfs => fs::sys_statfs(a[0], a[1]),
+        nr::__NR_getpeername | nr::__NR_getsockname => net::sys_socket_name(i(a[0])),
         nr::__NR_fstatfs => fs::sys_fstatfs(i(a[0]), a[1]),
         nr::__NR_newfstatat => fs::sys_newfstatat(i(a[0]), a[1], a[2], u(a[3])),
         nr::__NR_statx => fs::sys_statx(i(a[0]), a[1], u(a[2]), u(a[3]), a[4]),
