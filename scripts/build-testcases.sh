@@ -4,7 +4,8 @@
 #   scripts/build-testcases.sh ARCH OUTDIR
 #
 # testcases/c/NAME.c     -> OUTDIR/NAME (dynamic glibc) and OUTDIR/NAME.static
-# testcases/cxx/NAME.cpp -> OUTDIR/NAME (dynamic glibc + libstdc++)
+# testcases/cxx/NAME.cpp -> OUTDIR/NAME (dynamic glibc + libstdc++); a source line
+#                          `// LDLIBS(ARCH): -lfoo ...` adds libraries for that ARCH
 # testcases/sh/NAME.sh   -> OUTDIR/NAME.sh
 # testcases/runner.sh    -> OUTDIR/runner.sh
 # Incremental: an output is rebuilt only when older than its source, the shared
@@ -59,8 +60,9 @@ done
 for src in "$SRC"/cxx/*.cpp; do
     name=$(basename "$src" .cpp)
     want[$name]=1
+    read -ra ldlibs <<<"$(sed -n "s|^// LDLIBS($ARCH):||p" "$src")"
     newer_than_deps "$OUT/$name" "$src" ||
-        jobs+=("$(quote "$CXX" "${CXXFLAGS[@]}" -o "$OUT/$name" "$src")")
+        jobs+=("$(quote "$CXX" "${CXXFLAGS[@]}" -o "$OUT/$name" "$src" ${ldlibs[@]+"${ldlibs[@]}"})")
 done
 for src in "$SRC"/sh/*.sh; do
     name=$(basename "$src")

@@ -7,7 +7,8 @@
 #   - busybox at /bin/busybox plus one symlink per applet (bin, sbin, usr/bin, usr/sbin);
 #   - the glibc runtime of ARCH (loader + libc, libm, libstdc++, libgcc_s, ...), so dynamically
 #     linked programs run;
-#   - /etc (passwd, group, hostname, hosts, localtime, nsswitch.conf) and the empty mount points;
+#   - /etc (passwd, group, hostname, hosts, localtime, nsswitch.conf), a few zones of
+#     /usr/share/zoneinfo (IMG_ZONES) and the empty mount points;
 #   - then the app's hook APP_DIR/rootfs.sh (run with bash; env STAGING, ARCH, ROOT and the helper
 #     functions below), then APP_DIR/init copied to /init (mode 755).
 # IMG_LINKS=hard makes the applet links hard links instead of symlinks to /bin/busybox.
@@ -77,6 +78,15 @@ copy_lib() {
   [ -e "$f" ] || { echo "mkimage: library $f not found" >&2; return 1; }
   if [ "$ARCH" = x86_64 ]; then
     [ -e "$STAGING$f" ] || _put "$f" "$f"
+    # libcrypto reads its configuration at OPENSSL_init: Debian's layout, as on the host.
+    case "$(basename "$f")" in
+      libcrypto.so.*)
+        if [ -e /etc/ssl/openssl.cnf ] && [ ! -e "$STAGING/etc/ssl/openssl.cnf" ]; then
+          _put /etc/ssl/openssl.cnf /etc/ssl/openssl.cnf
+          mkdir -p "$STAGING/usr/lib/ssl"
+          ln -sfn /etc/ssl/openssl.cnf "$STAGING/usr/lib/ssl/openssl.cnf"
+        fi;;
+    esac
   else
     local d="$RV_LIBDIR_IN_IMAGE/$(basename "$f")"
     case "$(basename "$f")" in ld-linux-riscv64-*) d="/lib/$(basename "$f")";; esac
@@ -183,6 +193,9 @@ if [ "$ARCH" = x86_64 ]; then
   mkdir -p lib64 lib/x86_64-linux-gnu usr/lib/x86_64-linux-gnu
   _put /lib64/ld-linux-x86-64.so.2 /lib64/ld-linux-x86-64.so.2
   _put /lib/x86_64-linux-gnu/ld-linux-x86-64.so.2 /lib/x86_64-linux-gnu/ld-linux-x86-64.so.2
+  # The host's loader cache: its paths are the image's (libraries keep their host paths), so the
+  # loader finds them as on the host instead of probing the default directories.
+  [ -e /etc/ld.so.cache ] && _put /etc/ld.so.cache /etc/ld.so.cache
   for l in $RUNTIME_LIBS; do
     if [ -e "/lib/x86_64-linux-gnu/$l" ]; then _put "/lib/x86_64-linux-gnu/$l" "/lib/x86_64-linux-gnu/$l"
     elif [ -e "/usr/lib/x86_64-linux-gnu/$l" ]; then _put "/usr/lib/x86_64-linux-gnu/$l" "/usr/lib/x86_64-linux-gnu/$l"
@@ -211,6 +224,12 @@ printf '127.0.0.1\tlocalhost\n127.0.1.1\t%s\n::1\t\tlocalhost ip6-localhost ip6-
 printf 'passwd: files\ngroup: files\nshadow: files\nhosts: files dns\n' > etc/nsswitch.conf
 printf '/bin/sh\n/bin/ash\n' > etc/shells
 if [ -e /etc/localtime ]; then cp -L /etc/localtime etc/localtime; fi
+# A few time zones (IMG_ZONES), so TZ=<zone> works as on Linux (MediaServer logs local time).
+for z in ${IMG_ZONES-UTC Etc/UTC Asia/Shanghai Europe/Berlin}; do
+  [ -e "/usr/share/zoneinfo/$z" ] || { log "note: host has no zone $z"; continue; }
+  mkdir -p "usr/share/zoneinfo/$(dirname "$z")"
+  cp -L "/usr/share/zoneinfo/$z" "usr/share/zoneinfo/$z"
+done
 chmod 644 etc/*
 
 # --- the app -------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ PKGS=(
   libc6-dev-riscv64-cross libstdc++-12-dev-riscv64-cross
   libclang-dev clang cmake e2fsprogs busybox-static strace
   dpkg-dev file xxd libssl-dev
+  bash coreutils procps debianutils tzdata
 )
 
 # Fast path: nothing to do when this exact script already completed here.

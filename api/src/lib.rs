@@ -77,7 +77,7 @@ pub fn run_init() -> ! {
     };
     *init.exe.lock() = img.exe_path;
     *init.comm.lock() = "init".into();
-    *init.cmdline.lock() = img.argv;
+    *init.strings.lock() = img.strings;
     *init.auxv.lock() = img.auxv;
     let thread = task::new_main_thread(&init);
     let uctx = axhal::uspace::UserContext::new(img.entry, memory_addr::VirtAddr::from(img.sp), 0);

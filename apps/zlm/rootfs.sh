@@ -44,7 +44,17 @@ RV_LIBDIRS="$ZLM_DIR ${RV_LIBDIRS:-}" LD_LIBRARY_PATH="$ZLM_DIR${LD_LIBRARY_PATH
   copy_elf "$ZLM_DIR/MediaServer" /zlm/MediaServer
 chmod 755 "$STAGING/zlm/MediaServer"
 
-# MediaServer runs helpers through /bin/sh and looks programs up with `which` (busybox applets).
+# MediaServer runs helpers through /bin/sh and looks programs up with `sh -c "which ffmpeg"`.
+# /usr/bin/which is Debian's (a debianutils sh script) as on the Linux it was built for, in place
+# of busybox's applet link; busybox sh runs its own `which` applet for `sh -c "which x"`, which
+# answers the same (the first executable regular file along PATH).
+debian_which=$(readlink -f "$(command -v which 2>/dev/null || echo /usr/bin/which)")
+if [ -f "$debian_which" ] && head -c 2 "$debian_which" | grep -q '#!'; then
+  rm -f "$STAGING/usr/bin/which"
+  install -m 755 "$debian_which" "$STAGING/usr/bin/which"
+else
+  echo "apps/zlm: note: the host's which is not debianutils' script; busybox's stays" >&2
+fi
 for f in /bin/sh /usr/bin/which; do
   [ -e "$STAGING$f" ] || [ -L "$STAGING$f" ] || { echo "apps/zlm: $f missing from the image" >&2; exit 1; }
 done

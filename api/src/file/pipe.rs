@@ -68,6 +68,29 @@ pub fn new_pipe() -> (Arc<PipeEnd>, Arc<PipeEnd>) {
 }
 
 impl PipeEnd {
+    /// A new end of the same pipe, as opening `/proc/<pid>/fd/N` of a pipe
+    /// opens its inode again: the read end for O_RDONLY, the write end for
+    /// O_WRONLY (O_RDWR, a FIFO's both ends on Linux, keeps this end's side).
+    pub fn reopen(&self, access: u32) -> Arc<PipeEnd> {
+        use linux_raw_sys::general::{O_RDONLY, O_WRONLY};
+        let is_reader = match access {
+            O_RDONLY => true,
+            O_WRONLY => false,
+            _ => self.is_reader,
+        };
+        let count = if is_reader {
+            &self.shared.readers
+        } else {
+            &self.shared.writers
+        };
+        *count.lock() += 1;
+        self.shared.changed();
+        Arc::new(PipeEnd {
+            shared: self.shared.clone(),
+            is_reader,
+        })
+    }
+
     /// F_GETPIPE_SZ.
     pub fn capacity(&self) -> usize {
         self.shared.capacity()

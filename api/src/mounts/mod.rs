@@ -12,6 +12,7 @@ use alloc::vec::Vec;
 use axfs_ng_vfs::{Filesystem, Location, VfsResult};
 
 pub use dev::random_fill;
+pub use proc::fd_link_file;
 
 /// One line of `/proc/mounts`.
 struct MountEntry {
@@ -90,6 +91,29 @@ pub fn mount_all(root: &Location) -> VfsResult<()> {
         mount(root, entry, &fs)?;
     }
     Ok(())
+}
+
+/// statfs's f_flags for the filesystem named `fstype`: ST_VALID and the
+/// ST_* bits of its mount options (Linux's calculate_f_flags).
+pub fn statfs_flags(fstype: &str) -> u64 {
+    const ST_VALID: u64 = 0x20;
+    let mounts = MOUNTS.lock();
+    let Some(m) = mounts.iter().find(|m| m.fstype == fstype) else {
+        return ST_VALID;
+    };
+    m.options.split(',').fold(ST_VALID, |flags, opt| {
+        flags
+            | match opt {
+                "ro" => 0x1,
+                "nosuid" => 0x2,
+                "nodev" => 0x4,
+                "noexec" => 0x8,
+                "noatime" => 0x400,
+                "nodiratime" => 0x800,
+                "relatime" => 0x1000,
+                _ => 0,
+            }
+    })
 }
 
 /// The text of `/proc/mounts`.

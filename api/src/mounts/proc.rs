@@ -49,7 +49,8 @@ pub fn procfs() -> Filesystem {
         );
         entries
     });
-    pseudofs::generated_fs_with_magic("proc", magic::PROC_SUPER_MAGIC, root)
+    // Linux's procfs superblock has 1024-byte blocks (st_blksize of its files).
+    pseudofs::generated_fs_with_block_size("proc", magic::PROC_SUPER_MAGIC, 1024, root)
 }
 
 /// A read-only file whose text comes from `f`.
@@ -65,6 +66,11 @@ fn of_process(pid: i32, f: fn(&Arc<Process>) -> String) -> Gen {
             .unwrap_or_default()
             .into_bytes()
     })
+}
+
+/// A file of process `pid`'s bytes; empty once the process is gone.
+fn of_process_bytes(pid: i32, f: fn(&Arc<Process>) -> Vec<u8>) -> Gen {
+    Gen::file(move || find_process(pid).map(|p| f(&p)).unwrap_or_default())
 }
 
 /// A file of thread `tid` of process `pid`.
@@ -94,16 +100,14 @@ fn pid_dir(pid: i32) -> Gen {
                 "status".into(),
                 of_process(pid, |p| status_text(p, p.pid, &p.comm.lock())),
             ),
-            ("cmdline".into(), of_process(pid, cmdline)),
+            ("cmdline".into(), of_process_bytes(pid, cmdline)),
+            ("environ".into(), of_process_bytes(pid, environ).mode(0o400)),
             (
                 "comm".into(),
                 of_process(pid, |p| format!("{}\n", p.comm.lock())),
             ),
             ("maps".into(), of_process(pid, maps)),
-            (
-                "auxv".into(),
-                Gen::file(move || find_process(pid).map(|p| auxv(&p)).unwrap_or_default()),
-            ),
+            ("auxv".into(), of_process_bytes(pid, auxv).mode(0o400)),
             (
                 "exe".into(),
                 Gen::symlink(move || {
@@ -175,6 +179,28 @@ fn fd_dir(pid: i32) -> Gen {
     .mode(0o500)
 }
 
+/// The open file an absolute `path` names through a `/proc/<pid>/fd/N` link
+/// (also reached as `/dev/fd/N` and `/dev/std{in,out,err}`), when that file
+/// has no path the link's text could lead to (a pipe): Linux's fd links are
+/// "magic", opening one reaches the file itself.
+pub fn fd_link_file(path: &str) -> Option<Arc<crate::file::OpenFile>> {
+    let (pid, fd) = match path {
+        "/dev/stdin" => ("self", "0"),
+        "/dev/stdout" => ("self", "1"),
+        "/dev/stderr" => ("self", "2"),
+        _ => match path.strip_prefix("/dev/fd/") {
+            Some(fd) => ("self", fd),
+            None => path.strip_prefix("/proc/")?.split_once("/fd/")?,
+        },
+    };
+    let proc = match pid {
+        "self" => current_thread().process.clone(),
+        pid => find_process(pid.parse().ok()?)?,
+    };
+    let file = proc.fds.lock().get(fd.parse().ok()?).ok()?;
+    file.file.location().is_none().then_some(file)
+}
+
 fn cwd(p: &Process) -> String {
     let fs = p.fs.lock();
     fs.current_dir()
@@ -183,18 +209,56 @@ fn cwd(p: &Process) -> String {
         .unwrap_or_default()
 }
 
-fn cmdline(p: &Arc<Process>) -> String {
-    let mut out = Vec::new();
-    for arg in p.cmdline.lock().iter() {
-        out.extend_from_slice(arg);
-        out.push(0);
+/// `[start, end)` of `p`'s memory, or nothing when it cannot be read (a
+/// zombie has no memory left; the range may have been unmapped).
+fn process_memory(p: &Process, (start, end): (usize, usize)) -> Vec<u8> {
+    if p.zombie.load(Ordering::Acquire) || end <= start {
+        return Vec::new();
     }
-    String::from_utf8_lossy(&out).into_owned()
+    let mut buf = vec![0u8; end - start];
+    match p.aspace().lock().read_bytes(start, &mut buf) {
+        Ok(()) => buf,
+        Err(_) => Vec::new(),
+    }
 }
 
-fn auxv(p: &Process) -> Vec<u8> {
+/// Linux's get_mm_cmdline: the argument strings as they are now in memory;
+/// when the program wrote over the final NUL (setproctitle), the title runs
+/// on into the environment area up to its first NUL, within one page.
+fn cmdline(p: &Arc<Process>) -> Vec<u8> {
+    let strings = *p.strings.lock();
+    let (arg_start, arg_end) = strings.args;
+    let args = process_memory(p, strings.args);
+    if args.last().is_none_or(|&c| c == 0) {
+        return args;
+    }
+    let env_end = if strings.env.0 == arg_end {
+        strings.env.1
+    } else {
+        arg_end
+    };
+    let end = env_end.min(arg_start + mm::PAGE_SIZE);
+    let mut title = process_memory(p, (arg_start, end));
+    if let Some(nul) = title.iter().position(|&c| c == 0) {
+        title.truncate(nul);
+    }
+    title
+}
+
+/// The environment strings as they are now in the process's memory.
+fn environ(p: &Arc<Process>) -> Vec<u8> {
+    process_memory(p, p.strings.lock().env)
+}
+
+/// The auxiliary vector up to and including its one AT_NULL entry.
+fn auxv(p: &Arc<Process>) -> Vec<u8> {
+    let auxv = p.auxv.lock();
+    let end = auxv.iter().position(|&(key, _)| key == 0);
+    let entries = auxv[..end.unwrap_or(auxv.len())]
+        .iter()
+        .chain([(0, 0)].iter());
     let mut out = Vec::new();
-    for (key, value) in p.auxv.lock().iter().chain([(0, 0)].iter()) {
+    for (key, value) in entries {
         out.extend_from_slice(&key.to_ne_bytes());
         out.extend_from_slice(&value.to_ne_bytes());
     }
@@ -240,6 +304,7 @@ fn stat_line(p: &Arc<Process>, tid: i32, comm: &str) -> String {
         .map_or(0, |t| t.signal.blocked());
     let (ignored, caught) = signal_dispositions(p);
     let brk = *p.brk.lock();
+    let strings = *p.strings.lock();
     let mut s = format!(
         "{tid} ({comm}) {state} {} {} {} 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 {} 0 {} {} 0 {} ",
         p.ppid(),
@@ -252,11 +317,14 @@ fn stat_line(p: &Arc<Process>, tid: i32, comm: &str) -> String {
     );
     let _ = writeln!(
         s,
-        "0 0 0 0 0 {} {blocked} {ignored} {caught} 0 0 0 {} 0 0 0 0 0 0 0 0 {} {} 0 0 0 0 {}",
+        "0 0 0 0 0 {} {blocked} {ignored} {caught} 0 0 0 {} 0 0 0 0 0 0 0 0 {} {} {} {} {} {}",
         p.signal.pending_set(),
         p.exit_signal.load(Ordering::Relaxed),
         brk.start,
-        brk.end,
+        strings.args.0,
+        strings.args.1,
+        strings.env.0,
+        strings.env.1,
         if p.zombie.load(Ordering::Acquire) {
             p.exit_status.load(Ordering::Relaxed)
         } else {

@@ -69,10 +69,13 @@ pub enum Arg {
     OutStat,
     OutStatx,
     OutUtsname,
+    OutSysinfo,
     /// pipe's `[3, 4]`.
     OutFds,
     /// An int the call stores: `[0]` (getresuid).
     OutInt,
+    /// An int the call reads (a socket address length): `[16]`.
+    InInt,
     /// getgroups' list, as many gids as the result: `[0, 4]`.
     OutGroups,
     /// wait4's status.
@@ -130,6 +133,7 @@ impl Arg {
                     | OutStat
                     | OutStatx
                     | OutUtsname
+                    | OutSysinfo
                     | OutFds
                     | OutInt
                     | OutGroups
@@ -180,8 +184,9 @@ impl Arg {
             OutStat => structs::stat(out, v),
             OutStatx => structs::statx(out, v),
             OutUtsname => structs::utsname(out, v),
+            OutSysinfo => structs::sysinfo(out, v),
             OutFds => structs::fd_pair(out, v),
-            OutInt => structs::int_ref(out, v),
+            OutInt | InInt => structs::int_ref(out, v),
             OutGroups if c.a[0] == 0 => ptr(out, v),
             OutGroups => structs::u32_list(out, v, ret),
             OutWaitStatus if ret == 0 => ptr(out, v),

@@ -225,7 +225,8 @@ pub fn prctl_arg_out(a: &[usize; 6]) -> bool {
 pub fn prctl_arg(out: &mut String, a: &[usize; 6]) {
     let v = a[1];
     match a[0] as u32 {
-        pr::PR_SET_NAME | pr::PR_GET_NAME => text::string(out, v),
+        // The name is at most TASK_COMM_LEN - 1 bytes, as strace cuts it.
+        pr::PR_SET_NAME | pr::PR_GET_NAME => text::comm(out, v),
         pr::PR_SET_PDEATHSIG => structs::signal_or_number(out, v as u64),
         pr::PR_SET_DUMPABLE => SUID_DUMP.fmt(out, v as u64),
         pr::PR_GET_PDEATHSIG => match read_val::<i32>(v) {

@@ -460,6 +460,18 @@ pub static RLIMIT: Enum = Enum {
     unknown: "RLIMIT_???",
 };
 
+pub static FADV: Enum = Enum {
+    items: named![
+        g::POSIX_FADV_NORMAL,
+        g::POSIX_FADV_RANDOM,
+        g::POSIX_FADV_SEQUENTIAL,
+        g::POSIX_FADV_WILLNEED,
+        g::POSIX_FADV_DONTNEED,
+        g::POSIX_FADV_NOREUSE,
+    ],
+    unknown: "POSIX_FADV_???",
+};
+
 pub static GRND: Flags = flags(
     named![g::GRND_NONBLOCK, g::GRND_RANDOM, g::GRND_INSECURE],
     "GRND_???",

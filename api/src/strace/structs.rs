@@ -88,7 +88,7 @@ pub fn timeval(out: &mut String, addr: usize) {
 fn rlim(out: &mut String, v: u64) {
     if v == u64::MAX {
         out.push_str("RLIM64_INFINITY");
-    } else if v > 0 && v.is_multiple_of(1024) {
+    } else if v > 1024 && v.is_multiple_of(1024) {
         let _ = write!(out, "{}*1024", v / 1024);
     } else {
         let _ = write!(out, "{v}");
@@ -130,6 +130,32 @@ pub fn utsname(out: &mut String, addr: usize) {
         out.push_str(", nodename=");
         quote(out, c_field(&u[FIELD..]), false, false);
         out.push_str(", ...}");
+    });
+}
+
+/// struct sysinfo as strace shows it (the same on both architectures).
+pub fn sysinfo(out: &mut String, addr: usize) {
+    show(out, addr, |out, w: [u64; 14]| {
+        let _ = write!(
+            out,
+            "{{uptime={}, loads=[{}, {}, {}], totalram={}, freeram={}, sharedram={}, \
+             bufferram={}, totalswap={}, freeswap={}, procs={}, totalhigh={}, freehigh={}, \
+             mem_unit={}}}",
+            w[0] as i64,
+            w[1],
+            w[2],
+            w[3],
+            w[4],
+            w[5],
+            w[6],
+            w[7],
+            w[8],
+            w[9],
+            w[10] & 0xffff,
+            w[11],
+            w[12],
+            w[13] as u32,
+        );
     });
 }
 
@@ -352,7 +378,7 @@ pub fn argv(out: &mut String, addr: usize) {
 pub fn envp(out: &mut String, addr: usize) {
     ptr(out, addr);
     if let Some(n) = (addr != 0).then(|| count_ptrs(addr)).flatten() {
-        let _ = write!(out, " /* {n} vars */");
+        let _ = write!(out, " /* {n} var{} */", if n == 1 { "" } else { "s" });
     }
 }
 

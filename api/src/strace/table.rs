@@ -90,6 +90,11 @@ static SPECS: &[Spec] = &[
     s("truncate", &[Path, Long]),
     s("fsync", &[Fd]),
     s("fdatasync", &[Fd]),
+    s("fadvise64", &[Fd, Long, Long, Enum(&f::FADV)]),
+    s("statfs", &[Path, Ptr]),
+    s("fstatfs", &[Fd, Ptr]),
+    s("getpeername", &[Fd, Ptr, InInt]),
+    s("getsockname", &[Fd, Ptr, InInt]),
     // files: descriptors
     s("openat", &[DirFd, Path, OPEN, Mode]).argc(openat_argc),
     s("open", &[Path, OPEN, Mode]).argc(open_argc),
@@ -252,7 +257,7 @@ static SPECS: &[Spec] = &[
     s("futex", &[Ptr, FutexOp, Uint, FutexRest]).argc(futex_argc),
     s("getrandom", &[OutHex, Ulong, Flags(&f::GRND)]),
     s("uname", &[OutUtsname]),
-    s("sysinfo", &[Ptr]),
+    s("sysinfo", &[OutSysinfo]),
     s("sethostname", &[Str, Ulong]),
 ];
 

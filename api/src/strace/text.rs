@@ -116,6 +116,11 @@ pub fn string(out: &mut String, addr: usize) {
     cstr(out, addr, MAX_STRLEN);
 }
 
+/// A task name (prctl PR_SET_NAME): up to TASK_COMM_LEN - 1 bytes.
+pub fn comm(out: &mut String, addr: usize) {
+    cstr(out, addr, 15);
+}
+
 /// A path argument, shown whole (as strace, up to PATH_MAX - 1 bytes).
 pub fn path(out: &mut String, addr: usize) {
     cstr(out, addr, PATH_MAX - 1);

@@ -6,6 +6,7 @@ pub mod futex;
 pub mod itimer;
 pub mod misc;
 pub mod mm;
+pub mod net;
 pub mod poll;
 pub mod prctl;
 pub mod sched;

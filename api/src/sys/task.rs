@@ -117,7 +117,7 @@ pub fn sys_clone(
         child
             .dumpable
             .store(parent.dumpable.load(Ordering::Relaxed), Ordering::Relaxed);
-        *child.cmdline.lock() = parent.cmdline.lock().clone();
+        *child.strings.lock() = *parent.strings.lock();
         *child.auxv.lock() = parent.auxv.lock().clone();
         child
             .umask
@@ -235,12 +235,14 @@ pub fn sys_execve(uctx: &mut UserContext, path: usize, argv: usize, envp: usize)
         start: img.brk_start,
         end: img.brk_start,
     };
-    let name = crate::sys::prctl::comm_of(img.exe_path.rsplit('/').next().unwrap_or("").as_bytes());
+    // Linux names the process after the path given to execve (a symlink's or
+    // a script's own name), not the file it resolved to.
+    let name = crate::sys::prctl::comm_of(path.rsplit('/').next().unwrap_or("").as_bytes());
     *proc.exe.lock() = img.exe_path;
     *current_thread().comm.lock() = name.clone();
     *proc.comm.lock() = name;
     proc.dumpable.store(1, Ordering::Relaxed);
-    *proc.cmdline.lock() = img.argv;
+    *proc.strings.lock() = img.strings;
     *proc.auxv.lock() = img.auxv;
     proc.release_vfork_parent();
     task::reset_fp_state();

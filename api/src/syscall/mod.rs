@@ -7,7 +7,9 @@ use linux_raw_sys::general as nr;
 
 use crate::errno::{Errno, SysResult, encode};
 use crate::signal::{RestartKind, SyscallRestart};
-use crate::sys::{cputime, fs, futex, itimer, misc, mm, poll, prctl, sched, signal, task, time};
+use crate::sys::{
+    cputime, fs, futex, itimer, misc, mm, net, poll, prctl, sched, signal, task, time,
+};
 
 /// Handles the syscall the user context trapped with, writing the result.
 /// A call that a signal interrupted comes back with how to restart it.
@@ -101,6 +103,9 @@ fn dispatch(uctx: &mut UserContext, sysno: usize, a: [usize; 6]) -> SysResult {
         nr::__NR_close_range => fs::sys_close_range(u(a[0]), u(a[1]), u(a[2])),
         nr::__NR_lseek => fs::sys_lseek(i(a[0]), a[1] as i64, u(a[2])),
         nr::__NR_fstat => fs::sys_fstat(i(a[0]), a[1]),
+        nr::__NR_statfs => fs::sys_statfs(a[0], a[1]),
+        nr::__NR_getpeername | nr::__NR_getsockname => net::sys_socket_name(i(a[0])),
+        nr::__NR_fstatfs => fs::sys_fstatfs(i(a[0]), a[1]),
         nr::__NR_newfstatat => fs::sys_newfstatat(i(a[0]), a[1], a[2], u(a[3])),
         nr::__NR_statx => fs::sys_statx(i(a[0]), a[1], u(a[2]), u(a[3]), a[4]),
         nr::__NR_getdents64 => fs::sys_getdents64(i(a[0]), a[1], a[2]),
@@ -129,6 +134,7 @@ fn dispatch(uctx: &mut UserContext, sysno: usize, a: [usize; 6]) -> SysResult {
         nr::__NR_umask => fs::sys_umask(u(a[0])),
         nr::__NR_ftruncate => fs::sys_ftruncate(i(a[0]), a[1] as i64),
         nr::__NR_fsync | nr::__NR_fdatasync => fs::sys_fsync(i(a[0])),
+        nr::__NR_fadvise64 => fs::sys_fadvise64(i(a[0]), a[1] as i64, a[2] as i64, u(a[3])),
         nr::__NR_brk => mm::sys_brk(a[0]),
         nr::__NR_mmap => mm::sys_mmap(a[0], a[1], u(a[2]), u(a[3]), i(a[4]), a[5] as i64),
         nr::__NR_munmap => mm::sys_munmap(a[0], a[1]),

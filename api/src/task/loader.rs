@@ -121,7 +121,7 @@ pub struct ExecImage {
     pub sp: usize,
     pub brk_start: usize,
     pub exe_path: String,
-    pub argv: Vec<Vec<u8>>,
+    pub strings: super::ExecStrings,
     pub auxv: Vec<(usize, usize)>,
 }
 
@@ -263,7 +263,10 @@ pub fn load_program(
         sp: img.sp,
         brk_start: page_ceil(image_end),
         exe_path,
-        argv,
+        strings: super::ExecStrings {
+            args: img.args,
+            env: img.env,
+        },
         auxv: img.auxv,
     })
 }

@@ -39,6 +39,16 @@ pub struct Brk {
     pub end: usize,
 }
 
+/// `[start, end)` of the argument and environment strings exec placed on
+/// the initial stack (Linux's mm arg_start..arg_end, env_start..env_end):
+/// /proc/<pid>/cmdline and environ read the process's memory there, so they
+/// show what the program has since written over its strings.
+#[derive(Default, Clone, Copy)]
+pub struct ExecStrings {
+    pub args: (usize, usize),
+    pub env: (usize, usize),
+}
+
 /// A thread group (Linux "process").
 pub struct Process {
     pub pid: i32,
@@ -59,7 +69,8 @@ pub struct Process {
     pub exit_signal: AtomicUsize,
     /// Set when a vfork child execs or exits, releasing its parent.
     pub vfork_released: AtomicBool,
-    pub cmdline: Mutex<Vec<Vec<u8>>>,
+    /// Where exec put the argument and environment strings.
+    pub strings: Mutex<ExecStrings>,
     pub auxv: Mutex<Vec<(usize, usize)>>,
     pub umask: AtomicU32,
     pub pgid: AtomicI32,
@@ -226,7 +237,7 @@ impl Process {
             comm: Mutex::new(String::new()),
             exit_signal: AtomicUsize::new(17),
             vfork_released: AtomicBool::new(false),
-            cmdline: Mutex::new(Vec::new()),
+            strings: Mutex::new(ExecStrings::default()),
             auxv: Mutex::new(Vec::new()),
             umask: AtomicU32::new(0o022),
             pgid: AtomicI32::new(pid),

@@ -36,6 +36,11 @@ pub struct StackImage {
     pub sp: usize,
     /// Where the auxiliary vector ended up (for /proc/<pid>/auxv).
     pub auxv: Vec<(usize, usize)>,
+    /// `[start, end)` of the argument strings and of the environment strings
+    /// (Linux's mm arg_start/arg_end, env_start/env_end: /proc/<pid>/cmdline
+    /// and environ read the process's memory there).
+    pub args: (usize, usize),
+    pub env: (usize, usize),
 }
 
 /// Lays out the stack below `top`. `auxv` must not contain AT_RANDOM,
@@ -69,11 +74,16 @@ pub fn build_stack(
         .rev()
         .map(|s| push_bytes(s, true, &mut data))
         .collect();
+    let env = (
+        env_addrs.last().copied().unwrap_or(execfn_addr),
+        execfn_addr,
+    );
     let arg_addrs: Vec<usize> = argv
         .iter()
         .rev()
         .map(|s| push_bytes(s, true, &mut data))
         .collect();
+    let args = (arg_addrs.last().copied().unwrap_or(env.0), env.0);
     let platform_addr = platform.map(|p| push_bytes(p, true, &mut data));
     let random_addr = push_bytes(random, false, &mut data);
     data.reverse();
@@ -106,7 +116,13 @@ pub fn build_stack(
     }
     let off = strings_start - sp;
     bytes[off..].copy_from_slice(&data);
-    StackImage { bytes, sp, auxv }
+    StackImage {
+        bytes,
+        sp,
+        auxv,
+        args,
+        env,
+    }
 }
 
 #[cfg(test)]
@@ -160,6 +176,16 @@ mod tests {
             .unwrap()
             .1;
         assert_eq!(cstr(&img, platform), b"x86_64");
+        let range = |(s, e): (usize, usize)| img.bytes[s - img.sp..e - img.sp].to_vec();
+        assert_eq!(range(img.args), b"/bin/sh\0-c\0echo hi\0");
+        assert_eq!(range(img.env), b"PATH=/bin\0");
+    }
+
+    #[test]
+    fn empty_env_range() {
+        let img = build_stack(0x7fff_0000, &[b"a"], &[], &[], &[1; 16], None, b"a");
+        assert_eq!(img.env.0, img.env.1);
+        assert_eq!(img.args.1 - img.args.0, 2);
     }
 
     #[test]

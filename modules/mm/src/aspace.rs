@@ -631,6 +631,25 @@ impl AddrSpace {
         Ok(())
     }
 
+    /// Copies `[addr, addr + buf.len())` of the space into `buf` through the
+    /// kernel's linear map (Linux's access_remote_vm, for /proc/<pid>/environ
+    /// and cmdline), faulting pages in as a read would. Needs read access.
+    pub fn read_bytes(&mut self, mut addr: usize, mut buf: &mut [u8]) -> Result<(), MmError> {
+        while !buf.is_empty() {
+            let page_off = addr % PAGE_SIZE;
+            let n = buf.len().min(PAGE_SIZE - page_off);
+            self.fault(addr, Prot::READ).map_err(|_| MmError::Denied)?;
+            let (pa, _, _) = self
+                .pt
+                .query(VirtAddr::from(addr))
+                .map_err(|_| MmError::NotMapped)?;
+            buf[..n].copy_from_slice(&frame::bytes_mut(page_floor_pa(pa))[page_off..page_off + n]);
+            addr += n;
+            buf = &mut buf[n..];
+        }
+        Ok(())
+    }
+
     /// Copies the whole space for `fork`: private pages become copy-on-write
     /// in both spaces; shared areas are filled again in the child on touch.
     pub fn fork(&mut self) -> Result<AddrSpace, MmError> {

@@ -71,7 +71,10 @@ mod tmpfs;
 pub use devfs::{DevfsBuilder, DeviceEntry, add_device, devfs, device_of, set_rdev};
 pub use device::DeviceOps;
 pub use devices::{FullDev, NullDev, RandomDev, ZeroDev};
-pub use generated::{Gen, LinkFn, ListFn, ReadFn, WriteFn, generated_fs, generated_fs_with_magic};
+pub use generated::{
+    Gen, LinkFn, ListFn, ReadFn, WriteFn, generated_fs, generated_fs_with_block_size,
+    generated_fs_with_magic,
+};
 pub use mount::mount_at;
 pub use time::set_time_source;
 pub use tmpfs::{TmpfsOptions, tmpfs, tmpfs_with};

@@ -381,6 +381,20 @@ pub fn sys_ftruncate(fd: i32, len: i64) -> SysResult {
     Ok(0)
 }
 
+/// fadvise64: the page cache takes no hints, so only Linux's checks remain
+/// (generic_fadvise): a pipe is ESPIPE, a negative length or an unknown
+/// advice EINVAL.
+pub fn sys_fadvise64(fd: i32, _offset: i64, len: i64, advice: u32) -> SysResult {
+    let f = get_file(fd)?;
+    if f.file.as_any().is::<crate::file::PipeEnd>() {
+        return Err(Errno::ESPIPE);
+    }
+    if len < 0 || advice > uapi::POSIX_FADV_NOREUSE {
+        return Err(Errno::EINVAL);
+    }
+    Ok(0)
+}
+
 pub fn sys_fsync(fd: i32) -> SysResult {
     get_file(fd)?;
     Ok(0)

@@ -250,6 +250,10 @@ pub fn sys_openat(dirfd: i32, path: usize, flags: u32, mode: u32) -> SysResult {
     if flags & uapi::O_TMPFILE == uapi::O_TMPFILE {
         return Err(Errno::EOPNOTSUPP);
     }
+    if let Some(file) = crate::mounts::fd_link_file(&path).and_then(|f| reopen_pipe(&f, flags)) {
+        let status = flags & !(uapi::O_CREAT | uapi::O_EXCL | uapi::O_NOCTTY | uapi::O_CLOEXEC);
+        return Ok(install(file, status, flags & uapi::O_CLOEXEC != 0)? as isize);
+    }
     let ctx = dir_context(dirfd, &path)?;
     let loc = if flags & uapi::O_CREAT != 0 {
         open_create(&ctx, &path, flags, mode & !umask() & 0o7777)?
@@ -261,6 +265,18 @@ pub fn sys_openat(dirfd: i32, path: usize, flags: u32, mode: u32) -> SysResult {
     let status =
         flags & !(uapi::O_CREAT | uapi::O_EXCL | uapi::O_NOCTTY | uapi::O_TRUNC | uapi::O_CLOEXEC);
     Ok(install(file, status, flags & uapi::O_CLOEXEC != 0)? as isize)
+}
+
+/// Opens again a pipe reached through its /proc fd link (a "magic" link:
+/// Linux opens the pipe's inode, not the link's text `pipe:[N]`); None for
+/// other files, which the link's text names.
+fn reopen_pipe(file: &crate::file::OpenFile, flags: u32) -> Option<Arc<dyn crate::file::FileLike>> {
+    let pipe = file.file.as_any().downcast_ref::<crate::file::PipeEnd>()?;
+    Some(if flags & uapi::O_PATH != 0 {
+        file.file.clone()
+    } else {
+        pipe.reopen(flags & uapi::O_ACCMODE)
+    })
 }
 
 pub fn sys_mkdirat(dirfd: i32, path: usize, mode: u32) -> SysResult {

@@ -12,6 +12,62 @@ use crate::uaccess::{Pod, read_path, read_val, write_val};
 
 unsafe impl Pod for uapi::stat {}
 unsafe impl Pod for uapi::statx {}
+unsafe impl Pod for uapi::statfs {}
+
+fn empty_statfs() -> uapi::statfs {
+    // SAFETY: a plain C structure of integers, for which zero is valid.
+    unsafe { core::mem::zeroed() }
+}
+
+/// struct statfs of the filesystem holding `loc` (Linux's vfs_statfs): the
+/// filesystem's counts, and the flags of its mount with ST_VALID.
+fn statfs_of(loc: &Location) -> SysResult<uapi::statfs> {
+    let fs = loc.filesystem();
+    let st = fs.stat().sys()?;
+    let dev = loc.metadata().sys()?.device;
+    let mut out = empty_statfs();
+    out.f_type = st.fs_type as _;
+    out.f_bsize = st.block_size as _;
+    out.f_blocks = st.blocks as _;
+    out.f_bfree = st.blocks_free as _;
+    out.f_bavail = st.blocks_available as _;
+    out.f_files = st.file_count as _;
+    out.f_ffree = st.free_file_count as _;
+    out.f_fsid.val = [dev as u32 as _, (dev >> 32) as u32 as _];
+    out.f_namelen = st.name_length as _;
+    out.f_frsize = st.fragment_size as _;
+    out.f_flags = crate::mounts::statfs_flags(fs.name()) as _;
+    Ok(out)
+}
+
+pub fn sys_statfs(path: usize, buf: usize) -> SysResult {
+    let p = read_path(path)?;
+    let st = statfs_of(&lookup_at(AT_FDCWD, &p, true)?)?;
+    write_val(buf, &st)?;
+    Ok(0)
+}
+
+pub fn sys_fstatfs(fd: i32, buf: usize) -> SysResult {
+    let f = get_file(fd)?;
+    let st = match f.file.location() {
+        Some(loc) => statfs_of(loc)?,
+        // A pipe is on Linux's internal pipefs (simple_statfs).
+        None if f.file.as_any().is::<crate::file::PipeEnd>() => {
+            const PIPEFS_MAGIC: u32 = 0x5049_5045;
+            let mut st = empty_statfs();
+            st.f_type = PIPEFS_MAGIC as _;
+            st.f_bsize = 4096;
+            st.f_frsize = 4096;
+            st.f_namelen = 255;
+            st.f_flags = 0x20; // ST_VALID
+            st
+        }
+        // The console: its node is on /dev's devtmpfs.
+        None => statfs_of(&lookup_at(AT_FDCWD, "/dev", true)?)?,
+    };
+    write_val(buf, &st)?;
+    Ok(0)
+}
 
 /// statx's AT_STATX_FORCE_SYNC | AT_STATX_DONT_SYNC: how fresh network
 /// filesystems must be, meaningless here.

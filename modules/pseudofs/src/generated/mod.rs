@@ -156,6 +156,18 @@ pub fn generated_fs(name: &'static str, root: Gen) -> Filesystem {
 /// # Panics
 /// If `root` is not a directory.
 pub fn generated_fs_with_magic(name: &'static str, magic: u32, root: Gen) -> Filesystem {
+    generated_fs_with_block_size(name, magic, BLOCK_SIZE as u32, root)
+}
+
+/// [`generated_fs_with_magic`] whose nodes report `block_size` as their
+/// `st_blksize` (procfs: 1024, its superblock's block size on Linux, which
+/// sizes stdio's buffers for /proc files).
+pub fn generated_fs_with_block_size(
+    name: &'static str,
+    magic: u32,
+    block_size: u32,
+    root: Gen,
+) -> Filesystem {
     assert_eq!(
         root.node_type(),
         NodeType::Directory,
@@ -164,6 +176,7 @@ pub fn generated_fs_with_magic(name: &'static str, magic: u32, root: Gen) -> Fil
     Filesystem::new(Arc::new_cyclic(|this| GenFs {
         name,
         magic,
+        block_size,
         root,
         this: this.clone(),
     }))
@@ -176,6 +189,8 @@ const ROOT_INO: u64 = 1;
 pub(crate) struct GenFs {
     name: &'static str,
     magic: u32,
+    /// `st_blksize` of every node.
+    pub(crate) block_size: u32,
     root: Gen,
     this: Weak<GenFs>,
 }

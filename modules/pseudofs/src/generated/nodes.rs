@@ -14,7 +14,7 @@ use spin::Mutex;
 use super::{Gen, GenFs, GenKind, LinkFn, ListFn, ReadFn, WriteFn};
 use crate::{
     DeviceOps,
-    common::{BLOCK_SIZE, child_reference, emit_dots, parent_ino},
+    common::{child_reference, emit_dots, parent_ino},
     time::now,
 };
 
@@ -110,7 +110,7 @@ impl Base {
             uid: self.owner.0,
             gid: self.owner.1,
             size: 0,
-            block_size: BLOCK_SIZE as u64,
+            block_size: self.fs.block_size as u64,
             blocks: 0,
             rdev: DeviceId::default(),
             atime: self.time,
