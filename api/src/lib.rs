@@ -58,6 +58,7 @@ pub fn run_init() -> ! {
         INIT_PATH,
         vec![INIT_PATH.as_bytes().to_vec()],
         &env,
+        task::rlimit::Rlimits::default().stack().cur,
     )
     .unwrap_or_else(|e| panic!("cannot start {INIT_PATH}: {e:?}"));
     log::info!("init loaded: entry {:#x} sp {:#x}", img.entry, img.sp);

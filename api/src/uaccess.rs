@@ -142,7 +142,12 @@ pub fn read_str_array(mut src: usize) -> SysResult<Vec<Vec<u8>>> {
         if out.len() >= 0x7fff_ffff / size_of::<usize>() {
             return Err(Errno::E2BIG);
         }
-        out.push(read_cbytes(p, 128 * 1024)?);
+        // A string of more than MAX_ARG_STRLEN (32 pages, with its NUL).
+        let arg = read_cbytes(p, 32 * 4096).map_err(|e| match e {
+            Errno::ENAMETOOLONG => Errno::E2BIG,
+            e => e,
+        })?;
+        out.push(arg);
         src += size_of::<usize>();
     }
 }

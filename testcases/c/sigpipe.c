@@ -1,6 +1,7 @@
 /* SIGPIPE: a write to a pipe without readers raises it (and fails with
  * EPIPE when the process survives). */
 #include "t.h"
+#include <sys/uio.h>
 
 static volatile int hits, code_ok, pid_ok;
 static void handler(int sig, siginfo_t *si, void *uc)

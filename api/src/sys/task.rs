@@ -223,7 +223,8 @@ pub fn sys_execve(uctx: &mut UserContext, path: usize, argv: usize, envp: usize)
     let proc = current_process();
     let ctx = proc.fs.lock().clone();
     let mut aspace = AddrSpace::new().map_err(|_| Errno::ENOMEM)?;
-    let img = task::load_program(&mut aspace, &ctx, &path, argv, &envp)?;
+    let stack_limit = proc.rlimits.lock().stack().cur;
+    let img = task::load_program(&mut aspace, &ctx, &path, argv, &envp, stack_limit)?;
 
     // Past the point of no return: the old image is gone.
     proc.replace_aspace(Arc::new(Mutex::new(aspace)));

@@ -16,10 +16,31 @@ use crate::file::FilePages;
 pub use crate::arch::STACK_TOP;
 use crate::arch::{ELF_MACHINE, ELF_PLATFORM, ET_DYN_BASE};
 
-/// Reserved size of the main stack (RLIMIT_STACK's default).
-pub const STACK_SIZE: usize = 8 << 20;
-/// Top of the area where mmap places mappings, below the stack and a gap.
-pub const MMAP_TOP: usize = STACK_TOP - STACK_SIZE - (256 << 20);
+/// The main stack is an area of RLIMIT_STACK's soft limit below
+/// STACK_TOP, so that a program overflowing its limit faults as on Linux;
+/// at most this much is reserved (an unlimited stack gets this).
+const STACK_RESERVE_MAX: usize = 256 << 20;
+/// The least reserved, whatever the limit.
+const STACK_RESERVE_MIN: usize = 128 << 10;
+/// Top of the area where mmap places mappings, below the largest stack
+/// and a gap.
+pub const MMAP_TOP: usize = STACK_TOP - STACK_RESERVE_MAX - (8 << 20);
+
+/// The main stack's size for a RLIMIT_STACK soft limit of `limit`.
+fn stack_reserve(limit: u64) -> usize {
+    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+    page_ceil(limit.clamp(STACK_RESERVE_MIN, STACK_RESERVE_MAX))
+}
+
+/// How large the strings, pointers and vectors put on a new stack may be,
+/// as Linux's exec: a quarter of the stack limit, at most 3/4 of the 8 MiB
+/// default and at least ARG_MAX (32 pages).
+fn stack_image_max(limit: u64) -> usize {
+    const STK_LIM: usize = 8 << 20;
+    const ARG_MAX: usize = 32 * PAGE_SIZE;
+    let quarter = usize::try_from(limit / 4).unwrap_or(usize::MAX);
+    quarter.min(STK_LIM / 4 * 3).max(ARG_MAX)
+}
 /// Nested `#!` interpreters allowed, as Linux's BINPRM_MAX_RECURSION.
 const MAX_SHEBANG_DEPTH: usize = 4;
 
@@ -132,13 +153,15 @@ fn random16() -> [u8; 16] {
     out
 }
 
-/// Loads `path` into `aspace` (which must be empty) and builds its stack.
+/// Loads `path` into `aspace` (which must be empty) and builds its stack,
+/// sized by `stack_limit` (RLIMIT_STACK's soft limit).
 pub fn load_program(
     aspace: &mut AddrSpace,
     ctx: &FsContext,
     path: &str,
     mut argv: Vec<Vec<u8>>,
     envp: &[Vec<u8>],
+    stack_limit: u64,
 ) -> SysResult<ExecImage> {
     let mut path = String::from(path);
     let mut depth = 0;
@@ -208,13 +231,18 @@ pub fn load_program(
         entry = iinfo.entry + ibias;
     }
 
-    let stack_start = STACK_TOP - STACK_SIZE;
+    let stack_size = stack_reserve(stack_limit);
     let anon = Mapping {
         source: Source::Anonymous,
         shared: false,
     };
     aspace
-        .map(stack_start, STACK_SIZE, Prot::READ | Prot::WRITE, anon)
+        .map(
+            STACK_TOP - stack_size,
+            stack_size,
+            Prot::READ | Prot::WRITE,
+            anon,
+        )
         .map_err(|_| Errno::ENOMEM)?;
     crate::signal::setup_exec(aspace)?;
 
@@ -245,7 +273,7 @@ pub fn load_program(
         ELF_PLATFORM,
         path.as_bytes(),
     );
-    if img.bytes.len() > STACK_SIZE / 4 {
+    if img.bytes.len() > stack_image_max(stack_limit).min(stack_size) {
         return Err(Errno::E2BIG);
     }
     aspace

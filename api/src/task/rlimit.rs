@@ -52,6 +52,11 @@ pub enum RlimitError {
 
 impl Rlimits {
     /// None for a resource number Linux does not know.
+    /// RLIMIT_STACK, which exec sizes the main stack by.
+    pub fn stack(&self) -> Rlimit {
+        self.0[uapi::RLIMIT_STACK as usize]
+    }
+
     pub fn get(&self, resource: u32) -> Option<Rlimit> {
         self.0.get(resource as usize).copied()
     }
