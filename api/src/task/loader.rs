@@ -39,7 +39,7 @@ fn stack_image_max(limit: u64) -> usize {
     const STK_LIM: usize = 8 << 20;
     const ARG_MAX: usize = 32 * PAGE_SIZE;
     let quarter = usize::try_from(limit / 4).unwrap_or(usize::MAX);
-    quarter.min(STK_LIM / 4 * 3).max(ARG_MAX)
+    quarter.clamp(ARG_MAX, STK_LIM / 4 * 3)
 }
 /// Nested `#!` interpreters allowed, as Linux's BINPRM_MAX_RECURSION.
 const MAX_SHEBANG_DEPTH: usize = 4;
