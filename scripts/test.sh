@@ -19,7 +19,9 @@ set -uo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 ARCHES=${ARCHES:-"x86_64 riscv64"}
-BOOT_TIMEOUT=${QEMU_TIMEOUT:-600}
+# Generous: a boot runs every testcase (each has its own 120 s limit inside),
+# and a loaded CI machine runs TCG slowly.
+BOOT_TIMEOUT=${QEMU_TIMEOUT:-1800}
 unset QEMU_LOG QEMU_TIMEOUT QEMU_TEE QEMU_GDB QEMU_DRY_RUN
 # `make test` exports the kernel's RUSTFLAGS/AX_* variables: keep them away from host builds.
 unset RUSTFLAGS AX_CONFIG_PATH AX_LOG AX_MODE AX_TARGET KERNEL_STRACE
