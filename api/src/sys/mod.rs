@@ -9,6 +9,7 @@ pub mod mm;
 pub mod net;
 pub mod poll;
 pub mod prctl;
+pub mod rseq;
 pub mod sched;
 pub mod signal;
 pub mod task;

@@ -156,6 +156,10 @@ pub fn sys_clone(
         signal,
         parent_thread.comm.lock().clone(),
     );
+    // A copy of the memory keeps the rseq area; shared memory does not.
+    if flags & CLONE_VM == 0 {
+        thread.rseq.inherit(&parent_thread.rseq);
+    }
     if flags & CLONE_PARENT_SETTID != 0 {
         write_val(ptid, &tid)?;
     }
@@ -232,6 +236,7 @@ pub fn sys_execve(uctx: &mut UserContext, path: usize, argv: usize, envp: usize)
     proc.signal.actions.lock().reset_for_exec();
     let t = current_thread();
     t.signal.set_altstack(t.signal.altstack().for_exec());
+    t.rseq.set(None);
     *proc.brk.lock() = task::Brk {
         start: img.brk_start,
         end: img.brk_start,

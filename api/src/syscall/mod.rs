@@ -8,7 +8,7 @@ use linux_raw_sys::general as nr;
 use crate::errno::{Errno, SysResult, encode};
 use crate::signal::{RestartKind, SyscallRestart};
 use crate::sys::{
-    cputime, fs, futex, itimer, misc, mm, net, poll, prctl, sched, signal, task, time,
+    cputime, fs, futex, itimer, misc, mm, net, poll, prctl, rseq, sched, signal, task, time,
 };
 
 /// Handles the syscall the user context trapped with, writing the result.
@@ -183,7 +183,7 @@ fn dispatch(uctx: &mut UserContext, sysno: usize, a: [usize; 6]) -> SysResult {
         nr::__NR_getgroups => misc::sys_getgroups(i(a[0]), a[1]),
         nr::__NR_futex => futex::sys_futex(a[0], u(a[1]), u(a[2]), a[3], a[4], u(a[5])),
         nr::__NR_set_robust_list => Ok(0),
-        nr::__NR_rseq => Err(Errno::ENOSYS),
+        nr::__NR_rseq => rseq::sys_rseq(a[0], u(a[1]), i(a[2]), u(a[3])),
         nr::__NR_setitimer => itimer::sys_setitimer(i(a[0]), a[1], a[2]),
         nr::__NR_getitimer => itimer::sys_getitimer(i(a[0]), a[1]),
         nr::__NR_clock_gettime => time::sys_clock_gettime(i(a[0]), a[1]),

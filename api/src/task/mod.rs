@@ -7,6 +7,7 @@ pub mod ipi;
 pub mod itimer;
 mod loader;
 pub mod rlimit;
+pub mod rseq;
 mod run;
 pub mod sched;
 pub mod timer;
@@ -121,6 +122,8 @@ pub struct Thread {
     pub cpu: cputime::ThreadClock,
     /// Scheduling policy, priority and nice value.
     pub sched: spin::Mutex<sched::SchedAttr>,
+    /// The registered `struct rseq`, if any.
+    pub rseq: rseq::RseqState,
 }
 
 impl Thread {
@@ -142,6 +145,7 @@ impl Thread {
             task: spin::Once::new(),
             cpu: cputime::ThreadClock::default(),
             sched: spin::Mutex::new(sched::SchedAttr::inherited()),
+            rseq: rseq::RseqState::default(),
         });
         THREADS.lock().insert(tid, Arc::downgrade(&t));
         t

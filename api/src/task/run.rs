@@ -67,8 +67,12 @@ pub fn user_entry(uctx: UserContext) {
     let uctx = &mut ctx.0;
     super::current_thread().set_task(&axtask::current());
     loop {
-        super::with_current_thread(cputime::enter_user);
+        super::with_current_thread(|t| {
+            super::rseq::update_cpu(t);
+            cputime::enter_user(t);
+        });
         let reason = uctx.run();
+        let interrupted = matches!(reason, ReturnReason::Interrupt);
         super::with_current_thread(|t| {
             cputime::leave_user(t);
             super::itimer::check_cpu_timers(&t.process);
@@ -97,6 +101,11 @@ pub fn user_entry(uctx: UserContext) {
             }
             ReturnReason::Interrupt | ReturnReason::Unknown => None,
         };
+        // An interrupted (maybe preempted) critical section, or one a
+        // signal handler is about to run over, is aborted first.
+        if interrupted || super::signal_pending() {
+            super::with_current_thread(|t| super::rseq::fixup(t, uctx));
+        }
         signal::handle_signals(uctx, restart);
         super::sched::follow_affinity();
         if super::current_process()
