@@ -12,6 +12,8 @@ use axsync::Mutex;
 use linux_raw_sys::general as uapi;
 use linux_raw_sys::ioctl;
 
+use crate::task::ctty;
+
 use super::{FileLike, Kstat, events};
 use crate::errno::{Errno, SysResult};
 use crate::uaccess::{Pod, read_val, write_val};
@@ -79,7 +81,10 @@ struct State {
     ready: VecDeque<u8>,
     /// The line being edited in canonical mode.
     line: VecDeque<u8>,
+    /// Foreground process group (TIOCGPGRP/TIOCSPGRP).
     pgrp: i32,
+    /// The session whose controlling terminal this is (0: none).
+    session: i32,
     winsize: WinSize,
 }
 
@@ -88,6 +93,32 @@ pub struct Console {
 }
 
 static CONSOLE: spin::Once<Arc<Console>> = spin::Once::new();
+
+impl Console {
+    /// Opening the serial line's own node (not /dev/console) by a session
+    /// leader without a controlling terminal makes it that session's, as
+    /// Linux's tty_open does when the line has no session yet.
+    pub fn open_line(noctty: bool) {
+        let Some(console) = CONSOLE.get() else {
+            return;
+        };
+        let mut st = console.state.lock();
+        if !noctty
+            && st.session == 0
+            && let Ok((session, pgrp)) = ctty::acquire(st.session, false)
+        {
+            st.session = session;
+            st.pgrp = pgrp;
+        }
+    }
+
+    /// Whether the console is the calling process's controlling terminal.
+    pub fn is_current_ctty() -> bool {
+        CONSOLE
+            .get()
+            .is_some_and(|c| ctty::check_mine(c.state.lock().session).is_ok())
+    }
+}
 
 impl Console {
     pub fn shared() -> Arc<dyn FileLike> {
@@ -99,6 +130,7 @@ impl Console {
                         ready: VecDeque::new(),
                         line: VecDeque::new(),
                         pgrp: 1,
+                        session: 0,
                         winsize: WinSize {
                             row: 24,
                             col: 80,
@@ -250,15 +282,30 @@ impl FileLike for Console {
             }
             ioctl::TIOCGWINSZ => write_val(arg, &st.winsize)?,
             ioctl::TIOCSWINSZ => st.winsize = read_val(arg)?,
-            ioctl::TIOCGPGRP => write_val(arg, &st.pgrp)?,
+            ioctl::TIOCGPGRP => {
+                ctty::check_mine(st.session)?;
+                write_val(arg, &st.pgrp)?;
+            }
             ioctl::TIOCSPGRP => {
+                ctty::check_mine(st.session)?;
                 let pgrp: i32 = read_val(arg)?;
-                if pgrp < 0 {
-                    return Err(Errno::EINVAL);
-                }
+                ctty::check_foreground(st.session, pgrp)?;
                 st.pgrp = pgrp;
             }
-            ioctl::TIOCSCTTY | ioctl::TIOCNOTTY => {}
+            ioctl::TIOCGSID => {
+                ctty::check_mine(st.session)?;
+                write_val(arg, &st.session)?;
+            }
+            ioctl::TIOCSCTTY => {
+                let (session, pgrp) = ctty::acquire(st.session, arg == 1)?;
+                st.session = session;
+                st.pgrp = pgrp;
+            }
+            ioctl::TIOCNOTTY => {
+                if ctty::release(st.session)? {
+                    st.session = 0;
+                }
+            }
             ioctl::FIONREAD => {
                 self.pump_input(&mut st);
                 write_val(arg, &(st.ready.len() as i32))?;

@@ -275,7 +275,15 @@ pub fn open_location(loc: Location, flags: u32) -> SysResult<Arc<dyn FileLike>> 
     let meta = loc.metadata().sys()?;
     if meta.node_type == NodeType::CharacterDevice
         && matches!(meta.rdev.major(), TTY_MAJOR | TTYAUX_MAJOR)
+        && flags & uapi::O_PATH == 0
     {
+        match (meta.rdev.major(), meta.rdev.minor()) {
+            // /dev/tty: the caller's controlling terminal.
+            (TTYAUX_MAJOR, 0) if !Console::is_current_ctty() => return Err(Errno::ENXIO),
+            // The serial line itself (not /dev/console, which never is one).
+            (TTY_MAJOR, _) => Console::open_line(flags & uapi::O_NOCTTY != 0),
+            _ => {}
+        }
         return Ok(Console::shared());
     }
     let acc = flags & uapi::O_ACCMODE;

@@ -54,6 +54,7 @@ pub fn devfs() -> VfsResult<Filesystem> {
         .device(DeviceEntry::char("random", 1, 8, random.clone()))
         .device(DeviceEntry::char("urandom", 1, 9, random))
         .device(DeviceEntry::char("tty", 5, 0, console.clone()))
+        .device(DeviceEntry::char("ttyS0", 4, 64, console.clone()).with_mode(0o620))
         .device(DeviceEntry::char("console", 5, 1, console).with_mode(0o600))
         .symlink("fd", "/proc/self/fd")
         .symlink("stdin", "/proc/self/fd/0")

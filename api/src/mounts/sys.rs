@@ -33,7 +33,18 @@ pub fn sysfs() -> Filesystem {
         ),
         ("kernel", Gen::static_dir::<&str>([])),
         ("fs", Gen::static_dir::<&str>([])),
-        ("class", Gen::static_dir::<&str>([])),
+        // The console's line, which busybox's cttyhack opens to give a
+        // shell a controlling terminal.
+        (
+            "class",
+            Gen::static_dir([(
+                "tty",
+                Gen::static_dir([(
+                    "console",
+                    Gen::static_dir([("active", Gen::file(|| b"ttyS0\n".to_vec()))]),
+                )]),
+            )]),
+        ),
         ("bus", Gen::static_dir::<&str>([])),
         ("block", Gen::static_dir::<&str>([])),
     ]);

@@ -128,6 +128,9 @@ pub fn sys_clone(
         child
             .sid
             .store(parent.sid.load(Ordering::Relaxed), Ordering::Relaxed);
+        child
+            .ctty
+            .store(parent.ctty.load(Ordering::Acquire), Ordering::Release);
         *child.rlimits.lock() = parent.rlimits.lock().clone();
         child
             .exit_signal
@@ -398,5 +401,7 @@ pub fn sys_setsid() -> SysResult {
     }
     p.sid.store(p.pid, Ordering::Relaxed);
     p.pgid.store(p.pid, Ordering::Relaxed);
+    // A new session starts without a controlling terminal.
+    p.ctty.store(false, Ordering::Release);
     Ok(p.pid as isize)
 }

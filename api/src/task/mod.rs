@@ -1,6 +1,7 @@
 //! Processes and threads: the Linux view of ArceOS tasks.
 
 pub mod cputime;
+pub mod ctty;
 mod exit;
 mod fpu;
 pub mod ipi;
@@ -102,6 +103,8 @@ pub struct Process {
     pub no_new_privs: AtomicBool,
     /// PR_SET_CHILD_SUBREAPER: orphaned descendants are reparented here.
     pub child_subreaper: AtomicBool,
+    /// Whether the process has a controlling terminal (see [`ctty`]).
+    pub ctty: AtomicBool,
     /// CPU time and other rusage counters.
     pub cpu: cputime::ProcessClock,
     /// membarrier(2) registrations (MEMBARRIER_CMD_REGISTER_* bits).
@@ -260,6 +263,7 @@ impl Process {
             dumpable: AtomicU32::new(1),
             no_new_privs: AtomicBool::new(false),
             child_subreaper: AtomicBool::new(false),
+            ctty: AtomicBool::new(false),
             cpu: cputime::ProcessClock::default(),
             // A fork's copy of the address space keeps the registrations.
             membarrier: AtomicU32::new(
