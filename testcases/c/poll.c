@@ -127,7 +127,8 @@ static void test_poll_misc(void)
     CHECK("poll empty pipe timeout 30", poll(&pe, 1, 30));
     struct rlimit rl;
     getrlimit(RLIMIT_NOFILE, &rl);
-    CHECK("poll nfds > RLIMIT_NOFILE", syscall(SYS_ppoll, fds, rl.rlim_cur + 1, NULL, NULL, 8));
+    if (!REF_IS_QEMU) /* qemu-user checks the array (EFAULT) first */
+        CHECK("poll nfds > RLIMIT_NOFILE", syscall(SYS_ppoll, fds, rl.rlim_cur + 1, NULL, NULL, 8));
     CHECK("ppoll NULL fds nfds 1", raw_ppoll(NULL, 1, &(struct timespec){0, 0}, NULL, 8));
     CHECK("ppoll BADPTR fds", raw_ppoll(BADPTR, 1, &(struct timespec){0, 0}, NULL, 8));
     CHECK("ppoll unmapped fds", raw_ppoll(t_unmapped(), 1, &(struct timespec){0, 0}, NULL, 8));
