@@ -239,12 +239,16 @@ impl FileLike for PipeEnd {
                 ev |= events::POLLHUP;
             }
             ev
-        } else if *self.shared.readers.lock() == 0 {
-            events::POLLERR
-        } else if self.shared.capacity() - buf_len >= PIPE_BUF {
-            events::POLLOUT
         } else {
-            0
+            // Like Linux: room to write is reported even without readers.
+            let mut ev = 0;
+            if self.shared.capacity() - buf_len >= PIPE_BUF {
+                ev |= events::POLLOUT;
+            }
+            if *self.shared.readers.lock() == 0 {
+                ev |= events::POLLERR;
+            }
+            ev
         }
     }
 
