@@ -255,10 +255,14 @@ pub fn sys_select(nfds: i32, r: usize, w: usize, e: usize, tvp: usize) -> SysRes
         None
     } else {
         let tv: timeval = read_val(tvp)?;
-        if tv.tv_sec < 0 || !(0..1_000_000).contains(&tv.tv_usec) {
+        // Linux carries whole seconds of tv_usec into tv_sec, then rejects
+        // what is still negative.
+        let sec = (tv.tv_sec as i64).saturating_add(tv.tv_usec as i64 / 1_000_000);
+        let usec = tv.tv_usec as i64 % 1_000_000;
+        if sec < 0 || usec < 0 {
             return Err(Errno::EINVAL);
         }
-        Some(Duration::new(tv.tv_sec as u64, tv.tv_usec as u32 * 1000))
+        Some(Duration::new(sec as u64, usec as u32 * 1000))
     };
     let deadline = deadline_after(timeout);
     let r = do_select(nfds, [r, w, e], deadline);
