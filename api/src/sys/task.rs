@@ -10,7 +10,7 @@ use mm::aspace::AddrSpace;
 use crate::errno::{Errno, SysResult};
 use crate::signal::{AltStack, ThreadSignal};
 use crate::task::{self, Process, Thread, current_process, current_thread, find_process};
-use crate::uaccess::{read_path, read_str_array, read_val, write_val};
+use crate::uaccess::{copy_from_user, read_path, read_str_array, write_val};
 
 pub mod clone_flags {
     pub const CSIGNAL: u64 = 0xff;
@@ -27,6 +27,10 @@ pub mod clone_flags {
     pub const CLONE_CHILD_SETTID: u64 = 0x1000000;
     pub const CLONE_NEWNS: u64 = 0x20000;
     pub const CLONE_NEWUSER: u64 = 0x1000_0000;
+    /// clone3 only: reset the child's signal handlers (not SIG_IGN) to SIG_DFL.
+    pub const CLONE_CLEAR_SIGHAND: u64 = 0x1_0000_0000;
+    /// clone3 only: start the child in the cgroup given by `cgroup` (an fd).
+    pub const CLONE_INTO_CGROUP: u64 = 0x2_0000_0000;
     /// The CLONE_NEW* flags (mount, cgroup, uts, ipc, user, pid, net);
     /// CLONE_NEWTIME (0x80) shares its bit with CSIGNAL in clone(2).
     pub const CLONE_NEW_ANY: u64 =
@@ -99,7 +103,11 @@ pub fn sys_clone(
         let sig = if flags & CLONE_SIGHAND != 0 {
             parent.signal.actions.clone()
         } else {
-            Arc::new(Mutex::new(parent.signal.actions.lock().clone()))
+            let mut actions = parent.signal.actions.lock().clone();
+            if flags & CLONE_CLEAR_SIGHAND != 0 {
+                actions.reset_for_exec();
+            }
+            Arc::new(Mutex::new(actions))
         };
         let real_parent = if flags & CLONE_PARENT != 0 {
             parent.parent().unwrap_or(parent.clone())
@@ -185,11 +193,10 @@ pub fn sys_clone(
     Ok(tid as isize)
 }
 
-/// clone3's `struct clone_args` (the fields up to `tls`, size 64 in v0).
-#[repr(C)]
-#[derive(Clone, Copy)]
+/// clone3's `struct clone_args` (v2, 88 bytes; v0 ends after `tls`).
 struct CloneArgs {
     flags: u64,
+    #[allow(dead_code)] // CLONE_PIDFD is not supported
     pidfd: u64,
     child_tid: u64,
     parent_tid: u64,
@@ -197,16 +204,23 @@ struct CloneArgs {
     stack: u64,
     stack_size: u64,
     tls: u64,
+    set_tid: u64,
+    set_tid_size: u64,
+    cgroup: u64,
 }
-unsafe impl crate::uaccess::Pod for CloneArgs {}
 
 pub fn sys_clone3(uctx: &UserContext, args: usize, size: usize) -> SysResult {
-    if size < 64 {
+    let a = read_clone_args(args, size)?;
+    check_clone3_args(&a)?;
+    if a.set_tid_size != 0 {
+        // Choosing the child's pid (checkpoint/restore) is not supported.
+        log::debug!("clone3: set_tid is not supported -> EINVAL");
         return Err(Errno::EINVAL);
     }
-    let a: CloneArgs = read_val(args)?;
-    if a.exit_signal > 64 || a.flags & CSIGNAL != 0 {
-        return Err(Errno::EINVAL);
+    if a.flags & CLONE_INTO_CGROUP != 0 {
+        // No cgroup2 filesystem here: no fd can name a cgroup directory,
+        // which Linux answers with EBADF.
+        return Err(Errno::EBADF);
     }
     let stack = if a.stack != 0 {
         (a.stack + a.stack_size) as usize
@@ -221,6 +235,87 @@ pub fn sys_clone3(uctx: &UserContext, args: usize, size: usize) -> SysResult {
         a.child_tid as usize,
         a.tls as usize,
     )
+}
+
+/// copy_clone_args_from_user: the size checks (a larger struct from a newer
+/// ABI is accepted when its unknown tail is zero) and the field checks.
+fn read_clone_args(args: usize, size: usize) -> SysResult<CloneArgs> {
+    const VER0: usize = 64;
+    const PAGE_SIZE: usize = 4096;
+    if size > PAGE_SIZE {
+        return Err(Errno::E2BIG);
+    }
+    if size < VER0 {
+        return Err(Errno::EINVAL);
+    }
+    const KNOWN: usize = 88;
+    let mut buf = [0u8; KNOWN];
+    copy_from_user(&mut buf[..size.min(KNOWN)], args)?;
+    let mut at = KNOWN;
+    while at < size {
+        let mut tail = [0u8; 64];
+        let n = (size - at).min(tail.len());
+        copy_from_user(&mut tail[..n], args + at)?;
+        if tail[..n].iter().any(|&b| b != 0) {
+            return Err(Errno::E2BIG);
+        }
+        at += n;
+    }
+    let mut words = [0u64; 11];
+    for (w, chunk) in words.iter_mut().zip(buf.chunks_exact(8)) {
+        *w = u64::from_ne_bytes(chunk.try_into().unwrap());
+    }
+    let [
+        flags,
+        pidfd,
+        child_tid,
+        parent_tid,
+        exit_signal,
+        stack,
+        stack_size,
+        tls,
+        set_tid,
+        set_tid_size,
+        cgroup,
+    ] = words;
+    let a = CloneArgs {
+        flags,
+        pidfd,
+        child_tid,
+        parent_tid,
+        exit_signal,
+        stack,
+        stack_size,
+        tls,
+        set_tid,
+        set_tid_size,
+        cgroup,
+    };
+    const MAX_PID_NS_LEVEL: u64 = 32;
+    if a.set_tid_size > MAX_PID_NS_LEVEL || (a.set_tid == 0) != (a.set_tid_size == 0) {
+        return Err(Errno::EINVAL);
+    }
+    if a.exit_signal & !CSIGNAL != 0 || a.exit_signal > 64 {
+        return Err(Errno::EINVAL);
+    }
+    if a.flags & CLONE_INTO_CGROUP != 0 && (a.cgroup > i32::MAX as u64 || size < KNOWN) {
+        return Err(Errno::EINVAL);
+    }
+    Ok(a)
+}
+
+/// clone3_args_valid: flags clone3 accepts and combinations it refuses
+/// before copy_process's own checks.
+fn check_clone3_args(a: &CloneArgs) -> SysResult<()> {
+    const CLONE_LEGACY_FLAGS: u64 = 0xffff_ffff;
+    const CLONE_DETACHED: u64 = 0x40_0000;
+    const CLONE_NEWTIME: u64 = 0x80;
+    let bad = a.flags & !(CLONE_LEGACY_FLAGS | CLONE_CLEAR_SIGHAND | CLONE_INTO_CGROUP) != 0
+        || a.flags & (CLONE_DETACHED | (CSIGNAL & !CLONE_NEWTIME)) != 0
+        || a.flags & (CLONE_SIGHAND | CLONE_CLEAR_SIGHAND) == CLONE_SIGHAND | CLONE_CLEAR_SIGHAND
+        || (a.flags & (CLONE_THREAD | CLONE_PARENT) != 0 && a.exit_signal != 0)
+        || (a.stack == 0) != (a.stack_size == 0);
+    if bad { Err(Errno::EINVAL) } else { Ok(()) }
 }
 
 pub fn sys_execve(uctx: &mut UserContext, path: usize, argv: usize, envp: usize) -> SysResult {
