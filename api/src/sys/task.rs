@@ -143,6 +143,11 @@ pub fn sys_clone(
         child
             .exit_signal
             .store((flags & CSIGNAL) as usize, Ordering::Relaxed);
+        if flags & CLONE_PARENT == 0 {
+            child
+                .parent_thread
+                .store(parent_thread.tid, Ordering::Relaxed);
+        }
         real_parent.children.lock().push(child.clone());
         child
     };

@@ -38,6 +38,9 @@ pub fn exit_current_thread() -> ! {
         crate::strace::thread_exit(t.tid, proc.exit_status.load(Ordering::Acquire));
     }
     t.unregister();
+    if proc.live_threads.load(Ordering::Acquire) > 1 {
+        signal_thread_orphans(&proc, t.tid);
+    }
     drop(t);
     if proc.live_threads.fetch_sub(1, Ordering::AcqRel) == 1 {
         become_zombie(&proc);
@@ -46,6 +49,27 @@ pub fn exit_current_thread() -> ! {
     // keeps the thread, and so the process, until it is switched out.)
     drop(proc);
     axtask::exit(0)
+}
+
+/// A thread that is not the last one exits: the children it created are
+/// adopted by the rest of its group (the process stays their parent), and
+/// those that asked get their parent-death signal now, as on Linux.
+fn signal_thread_orphans(proc: &Arc<Process>, tid: i32) {
+    let orphans: alloc::vec::Vec<_> = proc
+        .children
+        .lock()
+        .iter()
+        .filter(|c| c.parent_thread.load(Ordering::Relaxed) == tid)
+        .cloned()
+        .collect();
+    for child in &orphans {
+        child.parent_thread.store(0, Ordering::Relaxed);
+        let sig = child.pdeathsig.load(Ordering::Relaxed);
+        if sig != 0 {
+            let info = SigInfo::from_process(sig, code::SI_USER, proc.pid);
+            let _ = signal::send_signal(Target::Process(child), info);
+        }
+    }
 }
 
 fn become_zombie(proc: &Arc<Process>) {

@@ -98,6 +98,9 @@ pub struct Process {
     pub start_time: core::time::Duration,
     /// Signal to receive when the parent dies (PR_SET_PDEATHSIG); 0 = none.
     pub pdeathsig: AtomicUsize,
+    /// Tid of the parent's thread that created this process: like Linux, the
+    /// pdeathsig also fires when only that thread exits. 0 = none known.
+    pub parent_thread: AtomicI32,
     /// PR_GET/SET_DUMPABLE (1 after exec, 0 or 1 by prctl).
     pub dumpable: AtomicU32,
     pub no_new_privs: AtomicBool,
@@ -260,6 +263,7 @@ impl Process {
             threads: Mutex::new(Vec::new()),
             start_time: axhal::time::monotonic_time(),
             pdeathsig: AtomicUsize::new(0),
+            parent_thread: AtomicI32::new(0),
             dumpable: AtomicU32::new(1),
             no_new_privs: AtomicBool::new(false),
             child_subreaper: AtomicBool::new(false),
