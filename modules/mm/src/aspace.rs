@@ -53,6 +53,12 @@ pub trait PageSource: Send + Sync {
     fn sync(&self) {}
     /// Which file this is, for listings of the address space.
     fn identity(&self) -> SourceIdentity;
+    /// The object whose pages these are, the same for every mapping of it
+    /// (shared futexes meet by it): by default the device and inode.
+    fn object_id(&self) -> (u64, u64) {
+        let id = self.identity();
+        (id.device, id.inode)
+    }
 }
 
 /// The file behind a mapping, as a listing of the address space shows it.

@@ -2,15 +2,16 @@
 //! get_futex_key). A private futex is the address in the caller's address
 //! space; a shared one on a shared mapping is the page of the object behind
 //! it (file, shared memory) plus the offset, so that processes mapping the
-//! same page at any address meet; on a private mapping it is again the
+//! same page at any address meet (an object's identity is its device and
+//! inode, the same for every mapping of it); on a private mapping it is again the
 //! address space and address, kept apart from private-futex users of the
 //! same word as Linux keeps them apart (FUT_OFF_MMSHARED).
 
 use alloc::sync::Arc;
 
 use axsync::Mutex;
-use mm::Prot;
 use mm::aspace::{AddrSpace, PageSource, Source};
+use mm::{PAGE_SIZE, Prot, page_floor};
 
 use crate::errno::{Errno, SysResult};
 use crate::task::current_process;
@@ -25,7 +26,8 @@ pub enum KeyId {
         shared: bool,
     },
     Object {
-        object: usize,
+        /// (device, inode) of the object; the offset in it.
+        object: (u64, u64),
         offset: u64,
     },
 }
@@ -63,9 +65,18 @@ pub fn key_of(addr: usize, private: bool, write: bool) -> SysResult<Key> {
         if !vma.prot.allows(access) {
             return Err(Errno::EFAULT);
         }
+        // Linux looks the page up for writing first, which makes a private
+        // page of a writable area the process's own (keyed by address);
+        // in a read-only area it finds the file's page (keyed by the file)
+        // or, for anonymous memory never written, the shared zero page,
+        // which no key names: EFAULT.
+        let writable = vma.prot.allows(Prot::WRITE);
         match &vma.backing.source {
-            Source::File { file, offset } if vma.backing.shared => {
+            Source::File { file, offset } if vma.backing.shared || !writable => {
                 Some((file.clone(), offset + (addr - vma.start) as u64))
+            }
+            Source::Anonymous if !writable && !space.resident(page_floor(addr), PAGE_SIZE)[0] => {
+                return Err(Errno::EFAULT);
             }
             _ => None,
         }
@@ -73,7 +84,7 @@ pub fn key_of(addr: usize, private: bool, write: bool) -> SysResult<Key> {
     Ok(match shared_object {
         Some((file, offset)) => Key {
             id: KeyId::Object {
-                object: Arc::as_ptr(&file) as *const () as usize,
+                object: file.object_id(),
                 offset,
             },
             _anchor: Anchor::Object(file),
