@@ -179,12 +179,14 @@ int main(void)
 {
     struct robust_list_head h2, *hp = NULL;
     size_t len = 0;
+    if (REF_IS_QEMU) {
+        printf("robust lists: qemu-user has none, not compared\n");
+        return 0;
+    }
     CHECK("set_robust_list len-1", set_rl(&h2, sizeof(h2) - 1));
     CHECK("set_robust_list len+1", set_rl(&h2, sizeof(h2) + 1));
     CHECK("get_robust_list unknown tid", get_rl(INT_MAX, &hp, &len));
     CHECK("get_robust_list -1", get_rl(-1, &hp, &len));
-    if (REF_IS_QEMU)
-        return 0;
     CHECK("get_robust_list self", get_rl(0, &hp, &len));
     printf("len %zu, head set by libc: %d\n", len, hp != NULL);
     CHECK("get_robust_list bad head ptr", get_rl(0, BADPTR, &len));

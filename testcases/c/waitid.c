@@ -31,6 +31,11 @@ static void show(const char *label, long r, siginfo_t *si, pid_t child)
     } else {
         printf("%s: ret=%ld", label, r);
     }
+    /* qemu-user leaves siginfo alone when nothing is reported */
+    if (REF_IS_QEMU && (r < 0 || si->si_signo == 0)) {
+        printf("\n");
+        return;
+    }
     const char *pid = si->si_pid == 0 ? "0" : si->si_pid == child ? "child" : "other";
     int status = si->si_status;
     const char *sig = si->si_code == CLD_EXITED ? NULL : sigabbrev_np(status);
@@ -179,7 +184,8 @@ int main(void)
     usleep(50000);
     CHECK("bad rusage", wid(P_PID, a, &si, WEXITED, BADPTR));
     CHECK("reaped anyway", wid(P_PID, a, NULL, WEXITED | WNOHANG, NULL));
-    CHECK("bad infop, no children", wid(P_ALL, 0, BADPTR, WEXITED, NULL));
+    if (!REF_IS_QEMU) /* qemu-user checks infop only when it reports */
+        CHECK("bad infop, no children", wid(P_ALL, 0, BADPTR, WEXITED, NULL));
 
     /* an order-independent P_ALL reap of several */
     int sum = 0;
@@ -199,7 +205,8 @@ int main(void)
     CHECK("wait4 -1 skips the clone child", syscall(SYS_wait4, -1, &st, 0, NULL) == a);
     CHECK("wait4 -1 again: only a clone child", syscall(SYS_wait4, -1, &st, WNOHANG, NULL));
     CHECK("wait4 __WCLONE", syscall(SYS_wait4, -1, &st, __WCLONE, NULL) == c);
-    printf("clone child: %s\n", t_child_status(st));
+    if (!REF_IS_QEMU) /* qemu-user's clone() child status differs */
+        printf("clone child: %s\n", t_child_status(st));
     c = clone(clone_fn, stack + sizeof(stack), SIGUSR1, NULL);
     a = spawn_exit(6, 0);
     usleep(100000);
@@ -208,8 +215,12 @@ int main(void)
     CHECK("wait4 __WALL", syscall(SYS_wait4, -1, &st, __WALL, NULL) == a);
     c = clone(clone_fn, stack + sizeof(stack), 0, NULL);
     usleep(100000);
-    CHECK("waitid __WALL, no exit signal", wid(P_PID, c, &si, WEXITED | __WALL, NULL));
-    printf("exit-signal-less child: code=%s status=%d\n", codename(si.si_code), si.si_status);
+    if (!REF_IS_QEMU) { /* qemu-user rejects __WALL in waitid */
+        CHECK("waitid __WALL, no exit signal", wid(P_PID, c, &si, WEXITED | __WALL, NULL));
+        printf("exit-signal-less child: code=%s status=%d\n", codename(si.si_code), si.si_status);
+    } else {
+        syscall(SYS_wait4, c, &st, __WALL, NULL);
+    }
     a = fork();
     if (a == 0) {
         setpgid(0, 0);
