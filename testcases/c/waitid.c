@@ -159,9 +159,13 @@ int main(void)
     W("exit after continue", P_PID, a, WEXITED, a);
     a = fork();
     if (a == 0) {
+        /* a group of its own whose parent (us) is in the session: not
+         * orphaned, whatever our own group is, so SIGTSTP stops it */
+        setpgid(0, 0);
         raise(SIGTSTP);
         _exit(0);
     }
+    setpgid(a, a);
     usleep(100000);
     W("WEXITED only, stopped child", P_PID, a, WEXITED | WNOHANG, a);
     W("stop with WNOWAIT", P_PID, a, WSTOPPED | WNOWAIT, a);
