@@ -145,17 +145,24 @@ int main(void)
     }
 
     /* stopped and continued */
+    int go[2];
+    pipe(go);
     a = fork();
     if (a == 0) {
+        char c;
+        close(go[1]);
         raise(SIGSTOP);
+        read(go[0], &c, 1); /* stays alive until the continue is checked */
         _exit(9);
     }
+    close(go[0]);
     W("WSTOPPED", P_PID, a, WSTOPPED, a);
     W("WSTOPPED again (reported)", P_PID, a, WSTOPPED | WNOHANG, a);
     kill(a, SIGCONT);
     W("WCONTINUED|WNOWAIT", P_PID, a, WCONTINUED | WNOWAIT, a);
     W("WCONTINUED", P_PID, a, WCONTINUED, a);
     W("WCONTINUED again", P_PID, a, WCONTINUED | WNOHANG, a);
+    close(go[1]);
     W("exit after continue", P_PID, a, WEXITED, a);
     a = fork();
     if (a == 0) {
