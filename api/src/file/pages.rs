@@ -191,4 +191,9 @@ impl PageSource for SharedFile {
     fn identity(&self) -> SourceIdentity {
         identity_of(self.cache.location())
     }
+
+    fn object_id(&self) -> (u64, u64) {
+        let meta = self.cache.location().metadata();
+        meta.map(|m| (m.device, m.inode)).unwrap_or_default()
+    }
 }

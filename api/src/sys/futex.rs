@@ -1,42 +1,43 @@
-//! Futexes: wait queues keyed by user address.
+//! futex(2): the operations of linux/futex.h except the PI ones, which
+//! give ENOSYS as on a kernel built without CONFIG_FUTEX_PI.
 
-use alloc::collections::BTreeMap;
-use alloc::sync::Arc;
+mod key;
+mod queue;
+mod robust;
+
 use core::time::Duration;
 
+pub use robust::{exit_robust_list, sys_get_robust_list, sys_set_robust_list};
+
 use crate::errno::{Errno, SysResult};
-use crate::task::wait::WaitQueue;
-use crate::uaccess::read_val;
-
-static QUEUES: spin::Mutex<BTreeMap<usize, Arc<WaitQueue>>> = spin::Mutex::new(BTreeMap::new());
-
-fn queue(addr: usize) -> Arc<WaitQueue> {
-    QUEUES
-        .lock()
-        .entry(addr)
-        .or_insert_with(|| Arc::new(WaitQueue::new()))
-        .clone()
-}
-
-/// Wakes up to `n` waiters on `addr`.
-pub fn wake_address(addr: usize, n: usize) -> usize {
-    let q = QUEUES.lock().get(&addr).cloned();
-    q.map_or(0, |q| q.notify_many(n))
-}
+use crate::task::current_process;
+use crate::uaccess::{check_user_buffer, read_val};
+use key::key_of;
 
 const FUTEX_WAIT: u32 = 0;
 const FUTEX_WAKE: u32 = 1;
+const FUTEX_REQUEUE: u32 = 3;
+const FUTEX_CMP_REQUEUE: u32 = 4;
+const FUTEX_WAKE_OP: u32 = 5;
+const FUTEX_LOCK_PI: u32 = 6;
 const FUTEX_WAIT_BITSET: u32 = 9;
 const FUTEX_WAKE_BITSET: u32 = 10;
+const FUTEX_WAIT_REQUEUE_PI: u32 = 11;
+const FUTEX_LOCK_PI2: u32 = 13;
 const FUTEX_PRIVATE_FLAG: u32 = 128;
 const FUTEX_CLOCK_REALTIME: u32 = 256;
+const MATCH_ANY: u32 = u32::MAX;
 
-/// The monotonic deadline of a wait: FUTEX_WAIT's timeout is relative,
-/// FUTEX_WAIT_BITSET's absolute (CLOCK_MONOTONIC, or CLOCK_REALTIME).
-fn deadline(cmd: u32, op: u32, timeout: usize) -> SysResult<Option<Duration>> {
-    if timeout == 0 {
-        return Ok(None);
-    }
+/// Wakes up to `n` waiters of the word at `addr` as a shared futex, the
+/// way the kernel itself does (CLONE_CHILD_CLEARTID at thread exit).
+pub fn wake_address(addr: usize, n: i32) -> usize {
+    key_of(addr, false, false).map_or(0, |k| queue::wake(&k, n, MATCH_ANY))
+}
+
+/// The monotonic deadline of a wait, read before anything else as Linux
+/// does: FUTEX_WAIT's timeout is relative, the others' absolute
+/// (CLOCK_MONOTONIC, or CLOCK_REALTIME with FUTEX_CLOCK_REALTIME).
+fn deadline(cmd: u32, realtime: bool, timeout: usize) -> SysResult<Duration> {
     let t: linux_raw_sys::general::timespec = read_val(timeout)?;
     if t.tv_sec < 0 || !(0..1_000_000_000).contains(&t.tv_nsec) {
         return Err(Errno::EINVAL);
@@ -45,10 +46,11 @@ fn deadline(cmd: u32, op: u32, timeout: usize) -> SysResult<Option<Duration>> {
     let now = axhal::time::monotonic_time();
     let left = match cmd {
         FUTEX_WAIT => d,
-        _ if op & FUTEX_CLOCK_REALTIME != 0 => d.saturating_sub(axhal::time::wall_time()),
+        _ if realtime => d.saturating_sub(axhal::time::wall_time()),
         _ => d.saturating_sub(now),
     };
-    Ok(now.checked_add(left))
+    // Too far to ever come: no deadline.
+    Ok(now.checked_add(left).unwrap_or(Duration::MAX))
 }
 
 pub fn sys_futex(
@@ -56,27 +58,106 @@ pub fn sys_futex(
     op: u32,
     val: u32,
     timeout: usize,
-    _addr2: usize,
-    _val3: u32,
+    addr2: usize,
+    val3: u32,
 ) -> SysResult {
-    if !addr.is_multiple_of(4) {
-        return Err(Errno::EINVAL);
-    }
     let cmd = op & !(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME);
+    let private = op & FUTEX_PRIVATE_FLAG != 0;
+    let realtime = op & FUTEX_CLOCK_REALTIME != 0;
+    let has_timeout = matches!(
+        cmd,
+        FUTEX_WAIT | FUTEX_WAIT_BITSET | FUTEX_LOCK_PI | FUTEX_LOCK_PI2 | FUTEX_WAIT_REQUEUE_PI
+    );
+    let deadline = match timeout {
+        0 => None,
+        t if has_timeout => Some(deadline(cmd, realtime, t)?).filter(|d| *d != Duration::MAX),
+        _ => None,
+    };
+    if realtime
+        && !matches!(
+            cmd,
+            FUTEX_WAIT_BITSET | FUTEX_WAIT_REQUEUE_PI | FUTEX_LOCK_PI2
+        )
+    {
+        return Err(Errno::ENOSYS);
+    }
+    // REQUEUE and WAKE_OP take a second count in the timeout argument.
+    let val2 = timeout as u32 as i32;
     match cmd {
         FUTEX_WAIT | FUTEX_WAIT_BITSET => {
-            let deadline = deadline(cmd, op, timeout)?;
-            if read_val::<u32>(addr)? != val {
-                return Err(Errno::EAGAIN);
+            let bitset = if cmd == FUTEX_WAIT { MATCH_ANY } else { val3 };
+            if bitset == 0 {
+                return Err(Errno::EINVAL);
             }
-            let still = || read_val::<u32>(addr).is_ok_and(|v| v == val);
-            if queue(addr).wait_if(deadline, still)? {
-                Ok(0)
-            } else {
-                Err(Errno::EAGAIN)
-            }
+            let key = key_of(addr, private, false)?;
+            queue::wait(key, addr, val, bitset, deadline)
         }
-        FUTEX_WAKE | FUTEX_WAKE_BITSET => Ok(wake_address(addr, val as usize) as isize),
+        FUTEX_WAKE | FUTEX_WAKE_BITSET => {
+            let bitset = if cmd == FUTEX_WAKE { MATCH_ANY } else { val3 };
+            if bitset == 0 {
+                return Err(Errno::EINVAL);
+            }
+            let key = key_of(addr, private, false)?;
+            Ok(queue::wake(&key, val as i32, bitset) as isize)
+        }
+        FUTEX_REQUEUE | FUTEX_CMP_REQUEUE => {
+            let (nr_wake, nr_requeue) = (val as i32, val2);
+            if nr_wake < 0 || nr_requeue < 0 {
+                return Err(Errno::EINVAL);
+            }
+            let from = key_of(addr, private, false)?;
+            let to = key_of(addr2, private, false)?;
+            let cmp = (cmd == FUTEX_CMP_REQUEUE).then_some((addr, val3));
+            let n = queue::requeue(&from, &to, nr_wake as usize, nr_requeue as usize, cmp)?;
+            Ok(n as isize)
+        }
+        FUTEX_WAKE_OP => {
+            let key1 = key_of(addr, private, false)?;
+            let key2 = key_of(addr2, private, true)?;
+            let n = queue::wake_op(&key1, &key2, val as i32, val2, || atomic_op(addr2, val3))?;
+            Ok(n as isize)
+        }
+        _ => Err(Errno::ENOSYS),
+    }
+}
+
+/// FUTEX_WAKE_OP's operation on the word at `addr`, encoded in `encoded`
+/// as in linux/futex.h: op (bits 28-30, bit 31 = "oparg is a shift"), cmp
+/// (24-27), oparg (12-23) and cmparg (0-11), both sign-extended 12-bit.
+/// Returns whether the old value passes the comparison.
+fn atomic_op(addr: usize, encoded: u32) -> SysResult<bool> {
+    let op = (encoded >> 28) & 7;
+    let cmp = (encoded >> 24) & 15;
+    let sext12 = |v: u32| ((v << 20) as i32) >> 20;
+    let mut oparg = sext12(encoded >> 12);
+    let cmparg = sext12(encoded);
+    if encoded & (8 << 28) != 0 {
+        // Linux warns about shifts outside 0..=31 and masks them.
+        oparg = 1 << (oparg & 31);
+    }
+    let oparg = oparg as u32;
+    check_user_buffer(addr, 4)?;
+    let apply: fn(u32, u32) -> u32 = match op {
+        0 => |_, a| a,                 // FUTEX_OP_SET
+        1 => |o, a| o.wrapping_add(a), // FUTEX_OP_ADD
+        2 => |o, a| o | a,             // FUTEX_OP_OR
+        3 => |o, a| o & !a,            // FUTEX_OP_ANDN
+        4 => |o, a| o ^ a,             // FUTEX_OP_XOR
+        _ => return Err(Errno::ENOSYS),
+    };
+    let old = current_process()
+        .aspace()
+        .lock()
+        .update_u32(addr, |o| Some(apply(o, oparg)))
+        .map_err(|_| Errno::EFAULT)? as i32;
+    // EQ, NE, LT, LE, GT, GE
+    match cmp {
+        0 => Ok(old == cmparg),
+        1 => Ok(old != cmparg),
+        2 => Ok(old < cmparg),
+        3 => Ok(old <= cmparg),
+        4 => Ok(old > cmparg),
+        5 => Ok(old >= cmparg),
         _ => Err(Errno::ENOSYS),
     }
 }

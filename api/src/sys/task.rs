@@ -333,7 +333,9 @@ pub fn sys_execve(uctx: &mut UserContext, path: usize, argv: usize, envp: usize)
     let stack_limit = proc.rlimits.lock().stack().cur;
     let img = task::load_program(&mut aspace, &ctx, &path, argv, &envp, stack_limit)?;
 
-    // Past the point of no return: the old image is gone.
+    // Past the point of no return: the old image is gone, and with it the
+    // robust locks this thread held (Linux's exec_mm_release).
+    crate::sys::futex::exit_robust_list(&current_thread());
     proc.replace_aspace(Arc::new(Mutex::new(aspace)));
     proc.fds.lock().close_on_exec();
     proc.signal.actions.lock().reset_for_exec();
@@ -375,26 +377,16 @@ pub fn sys_exit_group(code: i32) -> ! {
 }
 
 pub fn sys_wait4(pid: i32, status: usize, options: u32, rusage: usize) -> SysResult {
-    const WNOHANG: u32 = 1;
-    const WUNTRACED: u32 = 2;
-    const WCONTINUED: u32 = 8;
-    const WNOTHREAD: u32 = 0x2000_0000;
-    const WALL: u32 = 0x4000_0000;
-    const WCLONE: u32 = 0x8000_0000;
-    if options & !(WNOHANG | WUNTRACED | WCONTINUED | WNOTHREAD | WALL | WCLONE) != 0 {
+    if options & !(wait::WNOHANG | wait::WUNTRACED | wait::WCONTINUED | wait::KERNEL_FLAGS) != 0 {
         return Err(Errno::EINVAL);
     }
-    let me = current_process();
-    let matches = |c: &Arc<Process>| match pid {
-        -1 => true,
-        0 => c.pgid.load(Ordering::Relaxed) == me.pgid.load(Ordering::Relaxed),
-        p if p > 0 => c.pid == p,
-        p => c.pgid.load(Ordering::Relaxed) == -p,
+    let who = match pid {
+        i32::MIN => return Err(Errno::ESRCH), // -INT_MIN is no pgid
+        -1 => wait::Who::Any,
+        0 => wait::Who::Pgid(current_process().pgid.load(Ordering::Relaxed)),
+        p if p > 0 => wait::Who::Pid(p),
+        p => wait::Who::Pgid(-p),
     };
-    let untraced = options & WUNTRACED != 0;
-    let continued = options & WCONTINUED != 0;
-    // A stop or continue not yet reported, when the options ask for it.
-    let job_change = |c: &Arc<Process>, take: bool| c.signal.job_status(untraced, continued, take);
     let report = |c: &Process, st: i32| -> SysResult {
         if status != 0 {
             write_val(status, &st)?;
@@ -404,43 +396,203 @@ pub fn sys_wait4(pid: i32, status: usize, options: u32, rusage: usize) -> SysRes
         }
         Ok(c.pid as isize)
     };
-    loop {
-        {
-            let mut children = me.children.lock();
-            if !children.iter().any(&matches) {
-                return Err(Errno::ECHILD);
+    match wait::wait_child(who, options | wait::WEXITED)? {
+        Some(r) => report(&r.child, r.wstatus),
+        None => Ok(0),
+    }
+}
+
+pub fn sys_waitid(idtype: i32, id: i32, infop: usize, options: u32, rusage: usize) -> SysResult {
+    let result = waitid_child(idtype, id, options);
+    let child = result.as_ref().ok().and_then(|c| c.as_ref());
+    if let Some(c) = child
+        && rusage != 0
+    {
+        crate::sys::cputime::write_child_rusage(rusage, &c.child)?;
+    }
+    // As Linux: the siginfo fields are written whatever the outcome, zero
+    // when nothing was reported (WNOHANG, or an error).
+    if infop != 0 {
+        let info = child.map_or([0i32; 6], |c| {
+            [
+                crate::signal::SIGCHLD as i32,
+                0,
+                c.code,
+                c.child.pid,
+                0,
+                c.status,
+            ]
+        });
+        // si_signo, si_errno, si_code, then (past the union's alignment)
+        // si_pid, si_uid, si_status; Linux writes these six and no more.
+        let [signo, errno, code, pid, uid, status] = info;
+        crate::uaccess::check_user_buffer(infop, 128)?;
+        write_val(infop, &[signo, errno, code])?;
+        write_val(infop + 16, &[pid, uid, status])?;
+    }
+    result.map(|_| 0)
+}
+
+/// waitid's checks and wait (Linux's kernel_waitid).
+fn waitid_child(idtype: i32, id: i32, options: u32) -> SysResult<Option<wait::Report>> {
+    const P_ALL: i32 = 0;
+    const P_PID: i32 = 1;
+    const P_PGID: i32 = 2;
+    const P_PIDFD: i32 = 3;
+    use wait::*;
+    let known = WNOHANG | WSTOPPED | WEXITED | WCONTINUED | WNOWAIT | KERNEL_FLAGS;
+    if options & !known != 0 || options & (WEXITED | WSTOPPED | WCONTINUED) == 0 {
+        return Err(Errno::EINVAL);
+    }
+    let who = match idtype {
+        P_ALL => Who::Any,
+        P_PID if id > 0 => Who::Pid(id),
+        P_PGID if id > 0 => Who::Pgid(id),
+        P_PGID if id == 0 => Who::Pgid(current_process().pgid.load(Ordering::Relaxed)),
+        // No file is a pidfd here (no pidfd_open): EBADF for every fd.
+        P_PIDFD if id >= 0 => return Err(Errno::EBADF),
+        _ => return Err(Errno::EINVAL),
+    };
+    wait_child(who, options)
+}
+
+/// The child selection and reaping shared by wait4 and waitid (Linux's
+/// do_wait).
+mod wait {
+    use alloc::sync::Arc;
+    use core::sync::atomic::Ordering;
+
+    use crate::errno::{Errno, SysResult};
+    use crate::signal::{SIGCHLD, SIGCONT, code};
+    use crate::task::{self, Process, current_process};
+
+    pub const WNOHANG: u32 = 1;
+    pub const WUNTRACED: u32 = 2;
+    pub const WSTOPPED: u32 = WUNTRACED;
+    pub const WEXITED: u32 = 4;
+    pub const WCONTINUED: u32 = 8;
+    pub const WNOWAIT: u32 = 0x0100_0000;
+    const WNOTHREAD: u32 = 0x2000_0000;
+    const WALL: u32 = 0x4000_0000;
+    const WCLONE: u32 = 0x8000_0000;
+    /// The __W* flags both calls accept.
+    pub const KERNEL_FLAGS: u32 = WNOTHREAD | WALL | WCLONE;
+
+    /// Which children a wait is about.
+    #[derive(Clone, Copy)]
+    pub enum Who {
+        Any,
+        Pid(i32),
+        Pgid(i32),
+    }
+
+    /// A state change of a child, as reported.
+    pub struct Report {
+        pub child: Arc<Process>,
+        /// CLD_EXITED, CLD_KILLED, CLD_DUMPED, CLD_STOPPED or CLD_CONTINUED.
+        pub code: i32,
+        /// waitid's si_status: the exit code or the signal.
+        pub status: i32,
+        /// wait4's status word.
+        pub wstatus: i32,
+    }
+
+    enum Scan {
+        Found(Report),
+        /// Eligible children, nothing to report yet.
+        Pending,
+        NoChild,
+    }
+
+    fn eligible(c: &Process, who: Who, options: u32) -> bool {
+        let selected = match who {
+            Who::Any => true,
+            Who::Pid(p) => c.pid == p,
+            Who::Pgid(g) => c.pgid.load(Ordering::Relaxed) == g,
+        };
+        // Without __WALL, __WCLONE picks the children whose exit signal is
+        // not SIGCHLD ("clone" children), and only those.
+        let clone_child = c.exit_signal.load(Ordering::Relaxed) != SIGCHLD;
+        selected && (options & WALL != 0 || clone_child == (options & WCLONE != 0))
+    }
+
+    fn exit_report(c: &Arc<Process>) -> Report {
+        let st = c.exit_status.load(Ordering::Acquire);
+        let (code, status) = match st & 0x7f {
+            0 => (code::CLD_EXITED, (st >> 8) & 0xff),
+            s if st & 0x80 != 0 => (code::CLD_DUMPED, s),
+            s => (code::CLD_KILLED, s),
+        };
+        Report {
+            child: c.clone(),
+            code,
+            status,
+            wstatus: st,
+        }
+    }
+
+    /// Looks at the eligible children in order, as Linux's
+    /// wait_consider_task: a zombie (with WEXITED), else an unreported stop
+    /// (WSTOPPED) or continue (WCONTINUED). With `commit`, the report is
+    /// consumed (the zombie reaped) unless WNOWAIT.
+    fn scan(me: &Process, who: Who, options: u32, commit: bool) -> Scan {
+        let consume = commit && options & WNOWAIT == 0;
+        let mut children = me.children.lock();
+        let mut any = false;
+        for (i, c) in children.iter().enumerate() {
+            if !eligible(c, who, options) {
+                continue;
             }
-            if let Some(i) = children
-                .iter()
-                .position(|c| matches(c) && c.zombie.load(Ordering::Acquire))
-            {
-                let child = children.remove(i);
-                drop(children);
-                task::unregister_process(child.pid);
-                me.add_reaped_child(&child);
-                return report(&child, child.exit_status.load(Ordering::Acquire));
+            if c.zombie.load(Ordering::Acquire) {
+                // A zombie counts only for waits that take exits.
+                if options & WEXITED == 0 {
+                    continue;
+                }
+                let report = exit_report(c);
+                if consume {
+                    children.remove(i);
+                    drop(children);
+                    task::unregister_process(report.child.pid);
+                    me.add_reaped_child(&report.child);
+                }
+                return Scan::Found(report);
             }
-            let changed = children
-                .iter()
-                .filter(|c| matches(c))
-                .find_map(|c| Some((c.clone(), job_change(c, true)?)));
-            if let Some((c, st)) = changed {
-                drop(children);
-                return report(&c, st);
+            any = true;
+            let untraced = options & WSTOPPED != 0;
+            let continued = options & WCONTINUED != 0;
+            if let Some(wstatus) = c.signal.job_status(untraced, continued, consume) {
+                let (code, status) = if wstatus == 0xffff {
+                    (code::CLD_CONTINUED, SIGCONT as i32)
+                } else {
+                    (code::CLD_STOPPED, (wstatus >> 8) & 0xff)
+                };
+                return Scan::Found(Report {
+                    child: c.clone(),
+                    code,
+                    status,
+                    wstatus,
+                });
             }
         }
-        if options & WNOHANG != 0 {
-            return Ok(0);
+        if any { Scan::Pending } else { Scan::NoChild }
+    }
+
+    /// Waits for a state change of a child `who` selects; None when
+    /// WNOHANG and nothing is ready; ECHILD when no child is eligible.
+    pub fn wait_child(who: Who, options: u32) -> SysResult<Option<Report>> {
+        let me: Arc<Process> = current_process();
+        loop {
+            match scan(&me, who, options, true) {
+                Scan::Found(r) => return Ok(Some(r)),
+                Scan::NoChild => return Err(Errno::ECHILD),
+                Scan::Pending if options & WNOHANG != 0 => return Ok(None),
+                Scan::Pending => {}
+            }
+            // Also wakes when the last eligible child is gone (reaped at
+            // once because SIGCHLD is ignored): then ECHILD.
+            me.child_wq
+                .wait_until(|| !matches!(scan(&me, who, options, false), Scan::Pending))?;
         }
-        // Also wakes when the last matching child is gone (reaped at once
-        // because SIGCHLD is ignored): then ECHILD.
-        me.child_wq.wait_until(|| {
-            let children = me.children.lock();
-            let mut matching = children.iter().filter(|c| matches(c)).peekable();
-            matching.peek().is_none()
-                || matching
-                    .any(|c| c.zombie.load(Ordering::Acquire) || job_change(c, false).is_some())
-        })?;
     }
 }
 

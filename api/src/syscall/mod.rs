@@ -64,7 +64,8 @@ fn restart_kind(sysno: usize, a: &[usize; 6]) -> Option<RestartKind> {
         | nr::__NR_openat
         | nr::__NR_ioctl
         | nr::__NR_wait4
-        | nr::__NR_flock => Some(Sys),
+        | nr::__NR_flock
+        | nr::__NR_waitid => Some(Sys),
         nr::__NR_fcntl
             if matches!(
                 a[1] as u32,
@@ -154,6 +155,7 @@ fn dispatch(uctx: &mut UserContext, sysno: usize, a: [usize; 6]) -> SysResult {
         nr::__NR_exit => task::sys_exit(i(a[0])),
         nr::__NR_exit_group => task::sys_exit_group(i(a[0])),
         nr::__NR_wait4 => task::sys_wait4(i(a[0]), a[1], u(a[2]), a[3]),
+        nr::__NR_waitid => task::sys_waitid(i(a[0]), i(a[1]), a[2], u(a[3]), a[4]),
         nr::__NR_getpid => task::sys_getpid(),
         nr::__NR_getppid => task::sys_getppid(),
         nr::__NR_gettid => task::sys_gettid(),
@@ -182,7 +184,8 @@ fn dispatch(uctx: &mut UserContext, sysno: usize, a: [usize; 6]) -> SysResult {
         nr::__NR_getresuid | nr::__NR_getresgid => misc::sys_getresid(a[0], a[1], a[2]),
         nr::__NR_getgroups => misc::sys_getgroups(i(a[0]), a[1]),
         nr::__NR_futex => futex::sys_futex(a[0], u(a[1]), u(a[2]), a[3], a[4], u(a[5])),
-        nr::__NR_set_robust_list => Ok(0),
+        nr::__NR_set_robust_list => futex::sys_set_robust_list(a[0], a[1]),
+        nr::__NR_get_robust_list => futex::sys_get_robust_list(i(a[0]), a[1], a[2]),
         nr::__NR_rseq => rseq::sys_rseq(a[0], u(a[1]), i(a[2]), u(a[3])),
         nr::__NR_setitimer => itimer::sys_setitimer(i(a[0]), a[1], a[2]),
         nr::__NR_getitimer => itimer::sys_getitimer(i(a[0]), a[1]),

@@ -28,6 +28,8 @@ pub fn do_exit_group(status: i32) -> ! {
 pub fn exit_current_thread() -> ! {
     let t = current_thread();
     let proc = t.process.clone();
+    // As Linux's exit_mm_release: robust locks first, then the tid word.
+    crate::sys::futex::exit_robust_list(&t);
     let tid_addr = t.clear_child_tid.load(Ordering::Acquire);
     if tid_addr != 0 {
         let _ = crate::uaccess::write_val(tid_addr, &0i32);

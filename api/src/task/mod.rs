@@ -119,6 +119,8 @@ pub struct Thread {
     pub tid: i32,
     pub process: Arc<Process>,
     pub clear_child_tid: AtomicUsize,
+    /// The head of the robust futex list (set_robust_list); 0 = none.
+    pub robust_list: AtomicUsize,
     pub signal: ThreadSignal,
     /// The thread's name (prctl PR_SET_NAME, /proc/<pid>/task/<tid>/comm).
     pub comm: Mutex<String>,
@@ -146,6 +148,7 @@ impl Thread {
             tid,
             process,
             clear_child_tid: AtomicUsize::new(clear_child_tid),
+            robust_list: AtomicUsize::new(0),
             signal,
             comm: Mutex::new(comm),
             task: spin::Once::new(),

@@ -13,7 +13,7 @@ use core::pin::pin;
 use core::task::Poll;
 use core::time::Duration;
 
-use event_listener::{Event, IntoNotification, listener};
+use event_listener::{Event, listener};
 
 use crate::errno::Errno;
 
@@ -117,11 +117,6 @@ impl WaitQueue {
         self.event.notify(usize::MAX);
     }
 
-    /// Wakes up to `n` waiters not woken yet; returns how many it woke.
-    pub fn notify_many(&self, n: usize) -> usize {
-        self.event.notify(n.additional())
-    }
-
     /// A future that resolves once `cond` holds, re-checked on each notify.
     async fn until(&self, mut cond: impl FnMut() -> bool) {
         loop {
@@ -157,7 +152,17 @@ impl WaitQueue {
 
     /// Blocks until `cond` holds; EINTR when a signal comes first.
     pub fn wait_until(&self, cond: impl FnMut() -> bool) -> Result<(), WaitError> {
-        block(None, self.until(cond))
+        self.wait_until_deadline(None, cond)
+    }
+
+    /// Blocks until `cond` holds, a signal comes or the monotonic
+    /// `deadline` passes.
+    pub fn wait_until_deadline(
+        &self,
+        deadline: Option<Duration>,
+        cond: impl FnMut() -> bool,
+    ) -> Result<(), WaitError> {
+        block(deadline, self.until(cond))
     }
 
     /// Blocks until `cond` holds or a signal that kills the caller is

@@ -11,6 +11,7 @@
 use alloc::collections::BTreeMap;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
+use core::sync::atomic::{AtomicU32, Ordering};
 
 use axhal::paging::{MappingFlags, PageSize, PageTable};
 use memory_addr::{PhysAddr, VirtAddr};
@@ -52,6 +53,12 @@ pub trait PageSource: Send + Sync {
     fn sync(&self) {}
     /// Which file this is, for listings of the address space.
     fn identity(&self) -> SourceIdentity;
+    /// The object whose pages these are, the same for every mapping of it
+    /// (shared futexes meet by it): by default the device and inode.
+    fn object_id(&self) -> (u64, u64) {
+        let id = self.identity();
+        (id.device, id.inode)
+    }
 }
 
 /// The file behind a mapping, as a listing of the address space shows it.
@@ -648,6 +655,47 @@ impl AddrSpace {
             buf = &mut buf[n..];
         }
         Ok(())
+    }
+
+    /// Atomically replaces the aligned `u32` at `addr` with `update(old)`
+    /// (unless that is `None`) and returns the old value. The update goes
+    /// through the kernel's linear map to the frame itself, so that it is
+    /// atomic against user atomics on other CPUs (futex operations).
+    pub fn update_u32(
+        &mut self,
+        addr: usize,
+        mut update: impl FnMut(u32) -> Option<u32>,
+    ) -> Result<u32, Fault> {
+        assert!(addr.is_multiple_of(4), "unaligned user word");
+        loop {
+            self.fault(addr, Prot::WRITE)?;
+            // A source may take back a shared frame without our lock, but
+            // only after clearing its entries under this one (see `rmap`):
+            // while it is held, a present entry means a live frame.
+            let _mappers = rmap::lock();
+            let Ok((pa, flags, _)) = self.pt.query(VirtAddr::from(addr)) else {
+                continue; // evicted since the fault: fault it in again
+            };
+            if !flags.contains(MappingFlags::WRITE) {
+                continue;
+            }
+            let pa = page_floor_pa(pa) + addr % PAGE_SIZE;
+            // SAFETY: `pa` is a 4-aligned word of a frame mapped writable in
+            // this space, kept alive by our lock on the space and the rmap
+            // lock; user space may access it concurrently, only atomically
+            // as far as we care, which an AtomicU32 tolerates.
+            let word = unsafe { &*axhal::mem::phys_to_virt(pa).as_ptr().cast::<AtomicU32>() };
+            let mut old = word.load(Ordering::SeqCst);
+            loop {
+                let Some(new) = update(old) else {
+                    return Ok(old);
+                };
+                match word.compare_exchange(old, new, Ordering::SeqCst, Ordering::SeqCst) {
+                    Ok(_) => return Ok(old),
+                    Err(current) => old = current,
+                }
+            }
+        }
     }
 
     /// Copies the whole space for `fork`: private pages become copy-on-write

@@ -67,6 +67,11 @@ impl PageSource for SharedMemory {
         Ok(())
     }
 
+    /// A device number no filesystem has: never the id of a file.
+    fn object_id(&self) -> (u64, u64) {
+        (u64::MAX, self.inode)
+    }
+
     fn identity(&self) -> SourceIdentity {
         SourceIdentity {
             path: "/dev/zero (deleted)".into(),
