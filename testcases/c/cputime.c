@@ -65,35 +65,36 @@ int main(void)
 {
     /* a busy loop: every measure grows by about as much, never more than
      * the wall clock */
+    long long w0 = ns(CLOCK_MONOTONIC); /* the wall interval holds all the others */
     long long p0 = ns(CLOCK_PROCESS_CPUTIME_ID), t0 = ns(CLOCK_THREAD_CPUTIME_ID);
     long long r0 = ru_ns(RUSAGE_SELF), rt0 = ru_ns(RUSAGE_THREAD), m0 = tms_ns(0);
     struct rusage u0;
     getrusage(RUSAGE_SELF, &u0);
-    long long w0 = ns(CLOCK_MONOTONIC);
     burn(200);
-    long long w = ns(CLOCK_MONOTONIC) - w0;
     /* thread clock read last at the start and first at the end, so that
      * the process clock's interval contains the thread clock's */
     long long t = ns(CLOCK_THREAD_CPUTIME_ID) - t0;
     long long p = ns(CLOCK_PROCESS_CPUTIME_ID) - p0;
+    long long w = ns(CLOCK_MONOTONIC) - w0;
     struct rusage u1;
     getrusage(RUSAGE_SELF, &u1);
     EXPECT("busy: thread cputime >= 200ms", t >= 200000000LL);
     EXPECT("busy: process cputime >= thread cputime", p >= t);
-    EXPECT("busy: process cputime <= wall + 20ms", p <= w + 20000000LL);
+    EXPECT("busy: process cputime <= wall + 10ms", p <= w + 10000000LL);
     EXPECT("busy: getrusage self >= 180ms", ru_ns(RUSAGE_SELF) - r0 >= 180000000LL);
     EXPECT("busy: getrusage thread >= 180ms", ru_ns(RUSAGE_THREAD) - rt0 >= 180000000LL);
     EXPECT("busy: utime >= 100ms", tv_ns(u1.ru_utime) - tv_ns(u0.ru_utime) >= 100000000LL);
     EXPECT("busy: times >= 170ms", tms_ns(0) - m0 >= 170000000LL);
 
-    /* a sleep: nothing grows by much */
+    /* a sleep of 300 ms: nothing grows by much (the bound leaves room for a
+     * loaded host slowing the few syscalls around it) */
     p0 = ns(CLOCK_PROCESS_CPUTIME_ID);
     t0 = ns(CLOCK_THREAD_CPUTIME_ID);
     r0 = ru_ns(RUSAGE_SELF);
     usleep(300000);
-    EXPECT("sleep: process cputime < 50ms", ns(CLOCK_PROCESS_CPUTIME_ID) - p0 < 50000000LL);
-    EXPECT("sleep: thread cputime < 50ms", ns(CLOCK_THREAD_CPUTIME_ID) - t0 < 50000000LL);
-    EXPECT("sleep: getrusage < 50ms", ru_ns(RUSAGE_SELF) - r0 < 50000000LL);
+    EXPECT("sleep: process cputime < 100ms", ns(CLOCK_PROCESS_CPUTIME_ID) - p0 < 100000000LL);
+    EXPECT("sleep: thread cputime < 100ms", ns(CLOCK_THREAD_CPUTIME_ID) - t0 < 100000000LL);
+    EXPECT("sleep: getrusage < 100ms", ru_ns(RUSAGE_SELF) - r0 < 100000000LL);
 
     /* a second thread: its clock, seen through pthread_getcpuclockid, and
      * the process clock grow; the sleeping main thread's does not */
@@ -108,7 +109,7 @@ int main(void)
     CHECK("pthread_getcpuclockid", pthread_getcpuclockid(th, &tc));
     EXPECT("thread: its clock >= 100ms", ns(tc) >= 100000000LL);
     EXPECT("thread: process clock >= 100ms", ns(CLOCK_PROCESS_CPUTIME_ID) - p0 >= 100000000LL);
-    EXPECT("thread: main thread clock < 50ms", ns(CLOCK_THREAD_CPUTIME_ID) - t0 < 50000000LL);
+    EXPECT("thread: main thread clock < 100ms", ns(CLOCK_THREAD_CPUTIME_ID) - t0 < 100000000LL);
     phase = 2;
     pthread_join(th, NULL);
     struct timespec ts;
