@@ -118,27 +118,15 @@ pub fn sys_clone(
         *child.brk.lock() = *parent.brk.lock();
         *child.exe.lock() = parent.exe.lock().clone();
         *child.comm.lock() = parent.comm.lock().clone();
-        child.no_new_privs.store(
-            parent.no_new_privs.load(Ordering::Relaxed),
-            Ordering::Relaxed,
-        );
-        child
-            .dumpable
-            .store(parent.dumpable.load(Ordering::Relaxed), Ordering::Relaxed);
         *child.strings.lock() = *parent.strings.lock();
         *child.auxv.lock() = parent.auxv.lock().clone();
-        child
-            .umask
-            .store(parent.umask.load(Ordering::Relaxed), Ordering::Relaxed);
-        child
-            .pgid
-            .store(parent.pgid.load(Ordering::Relaxed), Ordering::Relaxed);
-        child
-            .sid
-            .store(parent.sid.load(Ordering::Relaxed), Ordering::Relaxed);
-        child
-            .ctty
-            .store(parent.ctty.load(Ordering::Acquire), Ordering::Release);
+        // The child is not running yet: plain copies of the atomics.
+        macro_rules! inherit {
+            ($($field:ident),*) => {
+                $(child.$field.store(parent.$field.load(Ordering::Relaxed), Ordering::Relaxed);)*
+            };
+        }
+        inherit!(no_new_privs, dumpable, umask, pgid, sid, ctty);
         *child.rlimits.lock() = parent.rlimits.lock().clone();
         child
             .exit_signal
