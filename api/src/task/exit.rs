@@ -76,6 +76,8 @@ fn signal_thread_orphans(proc: &Arc<Process>, tid: i32) {
 
 fn become_zombie(proc: &Arc<Process>) {
     proc.fds.lock().clear();
+    // A zombie's interval timer must not keep firing until it is reaped.
+    proc.itimer_real.set(proc, Default::default());
 
     // Orphans go to the nearest live subreaper ancestor, else to init;
     // children that asked for it get their parent-death signal.
