@@ -20,7 +20,7 @@ use alloc::vec;
 use axsync::Mutex;
 use mm::aspace::AddrSpace;
 
-use crate::file::{Console, FdTable, OpenFile};
+use crate::file::{Console, ConsoleNode, FdTable, OpenFile};
 use crate::task::Process;
 
 /// The first program, as Linux's kernel_init tries it.
@@ -38,7 +38,11 @@ pub fn run_init() -> ! {
     }
     task::ipi::init();
     let mut fds = FdTable::default();
-    let console = Console::shared();
+    // init's stdio is /dev/console, as the kernel opens it for Linux's init.
+    let console = root
+        .resolve("/dev/console")
+        .map(ConsoleNode::open)
+        .unwrap_or_else(|_| Console::shared());
     for fd in 0..3 {
         fds.set(
             fd,

@@ -324,3 +324,51 @@ impl FileLike for Console {
         self
     }
 }
+
+/// The console opened through one of its nodes (/dev/console, /dev/tty,
+/// /dev/ttyS0): the console's behaviour with the node's identity, which
+/// fstat and the /proc/<pid>/fd link show, so that ttyname(3) finds the
+/// node the way it does on Linux.
+pub struct ConsoleNode {
+    console: Arc<dyn FileLike>,
+    loc: axfs_ng_vfs::Location,
+}
+
+impl ConsoleNode {
+    pub fn open(loc: axfs_ng_vfs::Location) -> Arc<dyn FileLike> {
+        Arc::new(Self {
+            console: Console::shared(),
+            loc,
+        })
+    }
+}
+
+impl FileLike for ConsoleNode {
+    fn read(&self, buf: &mut [u8], nonblock: bool) -> SysResult<usize> {
+        self.console.read(buf, nonblock)
+    }
+    fn write(&self, buf: &[u8], nonblock: bool) -> SysResult<usize> {
+        self.console.write(buf, nonblock)
+    }
+    fn stat(&self) -> SysResult<Kstat> {
+        super::kstat_of_loc(&self.loc)
+    }
+    fn poll(&self) -> u16 {
+        self.console.poll()
+    }
+    fn ioctl(&self, cmd: u32, arg: usize) -> SysResult<isize> {
+        self.console.ioctl(cmd, arg)
+    }
+    fn location(&self) -> Option<&axfs_ng_vfs::Location> {
+        Some(&self.loc)
+    }
+    fn path(&self) -> String {
+        self.loc
+            .absolute_path()
+            .map(|p| String::from(p.as_str()))
+            .unwrap_or_default()
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}

@@ -9,7 +9,7 @@ use axfs_ng_vfs::{Location, Metadata, NodeFlags, NodePermission, NodeType};
 use axsync::Mutex;
 use linux_raw_sys::general as uapi;
 
-use super::{Console, FileLike, Kstat};
+use super::{Console, ConsoleNode, FileLike, Kstat};
 use crate::errno::{Errno, SysResult, VfsResultExt};
 use crate::uaccess::write_val;
 
@@ -284,7 +284,7 @@ pub fn open_location(loc: Location, flags: u32) -> SysResult<Arc<dyn FileLike>> 
             (TTY_MAJOR, _) => Console::open_line(flags & uapi::O_NOCTTY != 0),
             _ => {}
         }
-        return Ok(Console::shared());
+        return Ok(ConsoleNode::open(loc));
     }
     let acc = flags & uapi::O_ACCMODE;
     let file = OpenOptions::new()

@@ -13,7 +13,7 @@ use alloc::sync::Arc;
 use core::any::Any;
 use core::sync::atomic::{AtomicU32, Ordering};
 
-pub use console::Console;
+pub use console::{Console, ConsoleNode};
 pub use fd_table::FdTable;
 pub use fs::{Directory, RegularFile, kstat_of, open_location, perm};
 
