@@ -357,10 +357,13 @@ int main(int argc, char **argv)
     step_openssl();
     step_limits_and_signals();
     unsigned ncpu = step_cpus();
-    step_pool(c.threads > 0 ? (unsigned)c.threads : ncpu);
+    // MediaServer looks for ffmpeg while it loads its configuration, before
+    // its poller threads start (and qemu-user, riscv64's reference, can hang
+    // forking a process that has run threads).
     step_spawn("which sh");
     step_spawn("/usr/bin/which sh");
     step_spawn("which no-such-program-here");
+    step_pool(c.threads > 0 ? (unsigned)c.threads : ncpu);
     step_exe();
     step_time();
 
