@@ -226,6 +226,11 @@ static void check_threads(void)
     pthread_cond_broadcast(&cv);
     pthread_mutex_unlock(&mu);
     pthread_join(th, NULL);
+    /* join returns when the kernel clears the thread's tid, a little before
+     * Linux takes it off the thread group: wait for that, so that later
+     * checks see one thread */
+    for (int i = 0; i < 1000 && count_tasks() > before; i++)
+        usleep(1000);
 }
 
 static void check_comm(void)
