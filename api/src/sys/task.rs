@@ -254,35 +254,20 @@ fn read_clone_args(args: usize, size: usize) -> SysResult<CloneArgs> {
         }
         at += n;
     }
-    let mut words = [0u64; 11];
-    for (w, chunk) in words.iter_mut().zip(buf.chunks_exact(8)) {
-        *w = u64::from_ne_bytes(chunk.try_into().unwrap());
-    }
-    let [
-        flags,
-        pidfd,
-        child_tid,
-        parent_tid,
-        exit_signal,
-        stack,
-        stack_size,
-        tls,
-        set_tid,
-        set_tid_size,
-        cgroup,
-    ] = words;
+    // The i-th u64 of the (zero-extended) struct.
+    let word = |i: usize| u64::from_ne_bytes(buf[i * 8..i * 8 + 8].try_into().unwrap());
     let a = CloneArgs {
-        flags,
-        pidfd,
-        child_tid,
-        parent_tid,
-        exit_signal,
-        stack,
-        stack_size,
-        tls,
-        set_tid,
-        set_tid_size,
-        cgroup,
+        flags: word(0),
+        pidfd: word(1),
+        child_tid: word(2),
+        parent_tid: word(3),
+        exit_signal: word(4),
+        stack: word(5),
+        stack_size: word(6),
+        tls: word(7),
+        set_tid: word(8),
+        set_tid_size: word(9),
+        cgroup: word(10),
     };
     const MAX_PID_NS_LEVEL: u64 = 32;
     if a.set_tid_size > MAX_PID_NS_LEVEL || (a.set_tid == 0) != (a.set_tid_size == 0) {
@@ -323,11 +308,11 @@ pub fn sys_execve(uctx: &mut UserContext, path: usize, argv: usize, envp: usize)
 
     // Past the point of no return: the old image is gone, and with it the
     // robust locks this thread held (Linux's exec_mm_release).
-    crate::sys::futex::exit_robust_list(&current_thread());
+    let t = current_thread();
+    crate::sys::futex::exit_robust_list(&t);
     proc.replace_aspace(Arc::new(Mutex::new(aspace)));
     proc.fds.lock().close_on_exec();
     proc.signal.actions.lock().reset_for_exec();
-    let t = current_thread();
     t.signal.set_altstack(t.signal.altstack().for_exec());
     t.rseq.set(None);
     *proc.brk.lock() = task::Brk {

@@ -9,7 +9,7 @@ use axfs_ng_vfs::{Location, NodeType};
 
 use super::{AT_FDCWD, get_file, lookup_at};
 use crate::errno::{Errno, SysResult, VfsResultExt};
-use crate::file::Directory;
+use crate::file::{Directory, OpenFile};
 use crate::task::current_process;
 use crate::uaccess::{PATH_MAX, copy_to_user, read_path};
 
@@ -62,13 +62,17 @@ impl axfs_ng_vfs::DirEntrySink for DirentSink {
     }
 }
 
-pub fn sys_getdents64(fd: i32, buf: usize, len: usize) -> SysResult {
-    let f = get_file(fd)?;
-    let dir = f
-        .file
+/// The directory an fd refers to; ENOTDIR for any other file.
+fn directory_of(f: &OpenFile) -> SysResult<&Directory> {
+    f.file
         .as_any()
         .downcast_ref::<Directory>()
-        .ok_or(Errno::ENOTDIR)?;
+        .ok_or(Errno::ENOTDIR)
+}
+
+pub fn sys_getdents64(fd: i32, buf: usize, len: usize) -> SysResult {
+    let f = get_file(fd)?;
+    let dir = directory_of(&f)?;
     // Linux: a removed directory reads as gone (IS_DEADDIR).
     if is_removed(&dir.loc)? {
         return Err(Errno::ENOENT);
@@ -202,11 +206,7 @@ pub fn sys_chdir(path: usize) -> SysResult {
 
 pub fn sys_fchdir(fd: i32) -> SysResult {
     let f = get_file(fd)?;
-    let dir = f
-        .file
-        .as_any()
-        .downcast_ref::<Directory>()
-        .ok_or(Errno::ENOTDIR)?;
+    let dir = directory_of(&f)?;
     current_process()
         .fs
         .lock()
