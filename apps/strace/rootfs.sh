@@ -4,6 +4,7 @@
 # Env from the user (normally scripts/strace-diff):
 #   STRACE_BIN   host path of the program (an ELF of ARCH, with its libraries, or a script)
 #   STRACE_ARGS  its arguments, as shell words (`printf '%q '` quoting), baked into the image
+#   STRACE_ENV   its environment, NAME=VALUE words without blanks (default HOME, PATH and TERM)
 # The program goes to /strace-diff/<name>; /init runs it from /strace-diff/cwd.
 set -euo pipefail
 
@@ -23,5 +24,9 @@ else
   install -m 0755 "$STRACE_BIN" "$STAGING/strace-diff/$name"
 fi
 # Sourced by /init (no command substitution: no fork before the traced run).
-printf 'set -- %s %s\n' "/strace-diff/$name" "${STRACE_ARGS:-}" > "$STAGING/strace-diff/cmd"
+env_words=${STRACE_ENV:-HOME=/ PATH=/bin:/sbin:/usr/bin:/usr/sbin TERM=linux}
+{
+  printf 'set -- %s %s\n' "/strace-diff/$name" "${STRACE_ARGS:-}"
+  printf 'STRACE_ENV=%q\n' "$env_words"
+} > "$STAGING/strace-diff/cmd"
 echo "apps/strace: /strace-diff/$name ${STRACE_ARGS:-}" >&2

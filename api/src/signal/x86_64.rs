@@ -1,15 +1,20 @@
 //! x86_64 signal frames, as Linux lays them out (arch/x86/kernel/signal_64.c):
 //!
 //! ```text
-//!   [fxsave area: 512 bytes, 64-byte aligned]   <- sigcontext.fpstate
+//!   [FP state, 64-byte aligned]                <- sigcontext.fpstate
 //!   struct rt_sigframe { pretcode; ucontext uc; siginfo info; }
 //!   ^ rsp at handler entry (rsp + 8 is 16-byte aligned, as after a call)
 //! ```
 //!
+//! The FP state is the 512-byte FXSAVE image, or, when the CPU has XSAVE
+//! enabled, the XSAVE image (FXSAVE image, header, AVX state) described by
+//! the FXSAVE image's last 48 bytes (`struct _fpx_sw_bytes`) and followed by
+//! FP_XSTATE_MAGIC2, with UC_FP_XSTATE in uc_flags (Linux's
+//! arch/x86/kernel/fpu/signal.c).
+//!
 //! The handler returns into `pretcode`, the restorer glibc and musl always
 //! give with SA_RESTORER, which calls rt_sigreturn with rsp just past it.
 
-use axcpu::ExtendedState;
 use axhal::uspace::{ExceptionInfo, UserContext};
 use memory_addr::VirtAddr;
 
@@ -20,6 +25,10 @@ use super::{
 };
 use crate::errno::{Errno, SysResult};
 use crate::uaccess::{Pod, USER_END, read_val, write_val};
+
+#[path = "x86_64_fpstate.rs"]
+mod fpstate;
+use fpstate::FxState;
 
 /// The handler returns through `sa_restorer` (glibc and musl always set it).
 const SA_RESTORER: u64 = 0x0400_0000;
@@ -121,74 +130,6 @@ unsafe impl Pod for RtSigFrame {}
 const UC_SIGCONTEXT_SS: u64 = 0x2;
 const UC_STRICT_RESTORE_SS: u64 = 0x4;
 
-/// The 512-byte fxsave image (`struct _fpstate_64`); its last 48 bytes
-/// (`sw_reserved`) stay zero: no XSAVE state follows.
-#[repr(C)]
-#[derive(Clone, Copy)]
-struct FxState {
-    cwd: u16,
-    swd: u16,
-    twd: u16,
-    fop: u16,
-    rip: u64,
-    rdp: u64,
-    mxcsr: u32,
-    mxcsr_mask: u32,
-    st: [u64; 16],
-    xmm: [u64; 32],
-    reserved: [u64; 12],
-}
-const _: () = assert!(core::mem::size_of::<FxState>() == 512);
-// SAFETY: integers only, no padding (asserted size).
-unsafe impl Pod for FxState {}
-
-/// The default MXCSR_MASK when the CPU reports none.
-const MXCSR_DEFAULT_MASK: u32 = 0xffbf;
-
-impl FxState {
-    /// The FPU/SSE state now in the CPU: the interrupted user state, as the
-    /// kernel itself uses no FP registers and switches restore it.
-    fn current() -> Self {
-        let mut st = ExtendedState::default();
-        st.save();
-        let a = &st.fxsave_area;
-        FxState {
-            cwd: a.fcw,
-            swd: a.fsw,
-            twd: a.ftw,
-            fop: a.fop,
-            rip: a.fip,
-            rdp: a.fdp,
-            mxcsr: a.mxcsr,
-            mxcsr_mask: a.mxcsr_mask,
-            st: a.st,
-            xmm: a.xmm,
-            reserved: [0; 12],
-        }
-    }
-
-    /// Loads this state into the CPU, with MXCSR bits the CPU does not
-    /// have cleared (fxrstor faults on them).
-    fn load(&self) {
-        let supported = match Self::current().mxcsr_mask {
-            0 => MXCSR_DEFAULT_MASK,
-            m => m,
-        };
-        let mut st = ExtendedState::default();
-        let a = &mut st.fxsave_area;
-        a.fcw = self.cwd;
-        a.fsw = self.swd;
-        a.ftw = self.twd;
-        a.fop = self.fop;
-        a.fip = self.rip;
-        a.fdp = self.rdp;
-        a.mxcsr = self.mxcsr & supported;
-        a.st = self.st;
-        a.xmm = self.xmm;
-        st.restore();
-    }
-}
-
 /// The FPU's state after reset, which a handler starts with.
 fn reset_fpu() {
     crate::task::reset_fp_state();
@@ -245,19 +186,21 @@ pub fn setup_frame(uctx: &mut UserContext, f: &Frame) -> SysResult<()> {
     }
     let sp = uctx.sp().checked_sub(RED_ZONE).ok_or(Errno::EFAULT)?;
     let (top, on_altstack) = f.altstack.frame_top(sp, f.action.flags & SA_ONSTACK != 0);
-    let size_fx = core::mem::size_of::<FxState>();
     let size_frame = core::mem::size_of::<RtSigFrame>();
-    let fx_addr = top.checked_sub(size_fx).ok_or(Errno::EFAULT)? & !63;
+    let fx_addr = top
+        .checked_sub(fpstate::frame_size())
+        .ok_or(Errno::EFAULT)?
+        & !63;
     let frame_addr = (fx_addr.checked_sub(size_frame).ok_or(Errno::EFAULT)? & !15).wrapping_sub(8);
     if on_altstack && !f.altstack.fits(frame_addr) {
         return Err(Errno::EFAULT);
     }
 
-    write_val(fx_addr, &FxState::current())?;
+    let fp_flags = fpstate::save_to_user(fx_addr)?;
     let frame = RtSigFrame {
         pretcode: f.action.restorer as u64,
         uc: UContext {
-            flags: UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS,
+            flags: UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS | fp_flags,
             link: 0,
             stack: f.altstack.saved(),
             mcontext: sigcontext(uctx, f, fx_addr),
@@ -292,7 +235,7 @@ pub fn restore_frame(uctx: &mut UserContext) -> SysResult<Restored> {
     }
     match sc.fpstate {
         0 => reset_fpu(),
-        fp => read_val::<FxState>(fp as usize)?.load(),
+        fp => fpstate::restore_from_user(fp as usize)?,
     }
     uctx.r8 = sc.r8;
     uctx.r9 = sc.r9;

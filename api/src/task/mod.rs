@@ -27,6 +27,8 @@ use mm::aspace::AddrSpace;
 
 pub use exit::{do_exit_group, exit_current_thread, start_group_exit};
 pub use fpu::reset_current as reset_fp_state;
+#[cfg(target_arch = "x86_64")]
+pub use fpu::{MXCSR_OFFSET, XFEATURES, XSAVE_SIZE, XsaveArea, xsave_enabled};
 pub use loader::{MMAP_TOP, STACK_TOP, load_program};
 pub use run::{FpStart, new_main_thread, spawn_user_thread};
 
@@ -132,6 +134,8 @@ pub struct Thread {
     pub sched: spin::Mutex<sched::SchedAttr>,
     /// The registered `struct rseq`, if any.
     pub rseq: rseq::RseqState,
+    /// FP/SIMD state the task context does not hold (x86_64's AVX).
+    pub fpu: fpu::ExtraState,
 }
 
 impl Thread {
@@ -155,6 +159,7 @@ impl Thread {
             cpu: cputime::ThreadClock::default(),
             sched: spin::Mutex::new(sched::SchedAttr::inherited()),
             rseq: rseq::RseqState::default(),
+            fpu: fpu::ExtraState::default(),
         });
         THREADS.lock().insert(tid, Arc::downgrade(&t));
         t
@@ -205,8 +210,10 @@ impl TaskExt for ThreadRef {
     fn on_enter(&self) {
         load_page_table(self.0.process.pt_root.load(Ordering::Acquire));
         cputime::switched_in(&self.0);
+        self.0.fpu.restore_current();
     }
     fn on_leave(&self) {
+        self.0.fpu.save_current();
         cputime::switched_out(&self.0);
         load_page_table(axmm::kernel_page_table_root().as_usize());
     }

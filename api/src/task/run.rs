@@ -139,7 +139,7 @@ pub fn spawn_user_thread(thread: Arc<Thread>, uctx: UserContext, name: String, f
     task.ctx_mut()
         .set_page_table_root(axmm::kernel_page_table_root());
     match fp {
-        FpStart::Inherit => super::fpu::inherit_current(&mut task),
+        FpStart::Inherit => super::fpu::inherit_current(&mut task, &thread.fpu),
         FpStart::Initial => super::fpu::set_initial(&mut task),
     }
     // Linux: a new thread starts with its creator's CPU affinity.

@@ -10,6 +10,8 @@ impl InitIf for InitIfImpl {
     /// multiboot information at physical address `mbi`.
     fn init_early(_cpu_id: usize, mbi: usize) {
         axcpu::init::init_trap();
+        #[cfg(feature = "fp-simd")]
+        crate::xstate::enable();
         crate::console::init();
         crate::time::init_early();
         crate::mem::init(mbi);
@@ -18,6 +20,8 @@ impl InitIf for InitIfImpl {
     #[cfg(feature = "smp")]
     fn init_early_secondary(_cpu_id: usize) {
         axcpu::init::init_trap();
+        #[cfg(feature = "fp-simd")]
+        crate::xstate::enable();
     }
 
     /// On the kernel page table: the interrupt controllers and the timer.

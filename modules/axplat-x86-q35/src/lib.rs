@@ -8,7 +8,8 @@
 //! - the TSC and local APIC timer frequencies are measured (CPUID, hypervisor leaf, PIT) instead of
 //!   assumed, so time runs at the right rate under TCG;
 //! - IOAPIC pins are routed to vectors `0x20 + pin`, masked until a handler is registered;
-//! - every CPU keeps its own local APIC handle.
+//! - every CPU keeps its own local APIC handle;
+//! - with `fp-simd`, XSAVE and the AVX state are enabled on every CPU (see [`xstate`]).
 //!
 //! The kernel links it with axfeat's `myplat` feature (instead of `defplat`).
 //! Only [`boot_map`] and [`freq`] build on the host; they hold the logic tested there.
@@ -42,6 +43,8 @@ mod pit;
 mod power;
 #[cfg(target_os = "none")]
 mod time;
+#[cfg(all(target_os = "none", feature = "fp-simd"))]
+mod xstate;
 
 #[cfg(target_os = "none")]
 pub mod config {

@@ -28,6 +28,9 @@ pub mod auxv {
     pub const AT_MINSIGSTKSZ: usize = 51;
 }
 
+/// Zero bytes above the strings (Linux's `bprm->p = vm_end - sizeof(void *)`).
+const TOP_GUARD: usize = core::mem::size_of::<usize>();
+
 /// Stack contents to copy so that they end at the stack top.
 pub struct StackImage {
     /// Bytes to place at `[sp, top)`.
@@ -56,9 +59,12 @@ pub fn build_stack(
     platform: Option<&[u8]>,
     execfn: &[u8],
 ) -> StackImage {
-    // Strings, written downwards from the top; remember each address.
-    let mut data: Vec<u8> = Vec::new(); // built in reverse, flipped at the end
-    let mut cursor = top;
+    // Strings, written downwards from the top; remember each address. Linux
+    // keeps the top word zero, above the file name: code scanning past the
+    // last string (ld.so with GLIBC_TUNABLES set does) must not fall off the
+    // stack.
+    let mut data: Vec<u8> = alloc::vec![0; TOP_GUARD]; // built in reverse, flipped at the end
+    let mut cursor = top - TOP_GUARD;
     let mut push_bytes = |bytes: &[u8], nul: bool, data: &mut Vec<u8>| -> usize {
         let len = bytes.len() + nul as usize;
         cursor -= len;
@@ -179,6 +185,8 @@ mod tests {
         let range = |(s, e): (usize, usize)| img.bytes[s - img.sp..e - img.sp].to_vec();
         assert_eq!(range(img.args), b"/bin/sh\0-c\0echo hi\0");
         assert_eq!(range(img.env), b"PATH=/bin\0");
+        let execfn = img.auxv.iter().find(|a| a.0 == auxv::AT_EXECFN).unwrap().1;
+        assert_eq!(range((execfn, top)), b"/bin/sh\0\0\0\0\0\0\0\0\0");
     }
 
     #[test]
