@@ -391,6 +391,12 @@ fn maps(p: &Arc<Process>) -> String {
     // The name column starts after the header is padded to this width.
     const NAME_COLUMN: usize = 25 + size_of::<usize>() * 6 - 1;
     let brk = *p.brk.lock();
+    let vdso = p
+        .auxv
+        .lock()
+        .iter()
+        .find(|a| a.0 == elf::auxv::AT_SYSINFO_EHDR)
+        .map(|a| a.1);
     let aspace = p.aspace();
     let aspace = aspace.lock();
     let mut out = String::new();
@@ -433,6 +439,7 @@ fn maps(p: &Arc<Process>) -> String {
                 "[heap]".into()
             }
             None if vma.start < STACK_TOP && vma.end >= STACK_TOP => "[stack]".into(),
+            None if Some(vma.start) == vdso => "[vdso]".into(),
             None => String::new(),
         };
         if !name.is_empty() {

@@ -245,8 +245,14 @@ pub fn load_program(
         )
         .map_err(|_| Errno::ENOMEM)?;
     crate::signal::setup_exec(aspace)?;
+    let vdso = super::vdso::map(aspace)?;
 
-    let mut auxv_in = crate::arch::hwcap_auxv();
+    // Linux's order: the vDSO first, then the CPU's capabilities.
+    let mut auxv_in: Vec<(usize, usize)> = vdso
+        .map(|base| (AT_SYSINFO_EHDR, base))
+        .into_iter()
+        .collect();
+    auxv_in.extend(crate::arch::hwcap_auxv());
     auxv_in.extend([
         (AT_PAGESZ, PAGE_SIZE),
         (AT_CLKTCK, 100),

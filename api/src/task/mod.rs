@@ -12,6 +12,7 @@ pub mod rseq;
 mod run;
 pub mod sched;
 pub mod timer;
+mod vdso;
 pub mod wait;
 
 use alloc::collections::BTreeMap;

@@ -25,6 +25,7 @@ pub mod auxv {
     pub const AT_RANDOM: usize = 25;
     pub const AT_HWCAP2: usize = 26;
     pub const AT_EXECFN: usize = 31;
+    pub const AT_SYSINFO_EHDR: usize = 33;
     pub const AT_MINSIGSTKSZ: usize = 51;
 }
 
