@@ -6,7 +6,8 @@
 # A staging tree build/<arch>/rootfs-<app>/ is rebuilt from scratch on every run:
 #   - busybox at /bin/busybox plus one symlink per applet (bin, sbin, usr/bin, usr/sbin);
 #   - the glibc runtime of ARCH (loader + libc, libm, libstdc++, libgcc_s, ...), so dynamically
-#     linked programs run;
+#     linked programs run, and /etc/ld.so.cache (x86_64: the host's; riscv64: written last, over
+#     the whole tree, by scripts/mk-ldcache.py);
 #   - /etc (passwd, group, hostname, hosts, localtime, nsswitch.conf), a few zones of
 #     /usr/share/zoneinfo (IMG_ZONES) and the empty mount points;
 #   - then the app's hook APP_DIR/rootfs.sh (run with bash; env STAGING, ARCH, ROOT and the helper
@@ -204,7 +205,8 @@ if [ "$ARCH" = x86_64 ]; then
 else
   [ -e "$RV_SYSROOT/lib/ld-linux-riscv64-lp64d.so.1" ] || \
     die "$RV_SYSROOT/lib has no riscv64 glibc (install libc6-dev-riscv64-cross: scripts/setup.sh)"
-  # The riscv64 loader searches /lib/riscv64-linux-gnu, /usr/lib/riscv64-linux-gnu, /lib, /usr/lib.
+  # The riscv64 loader looks libraries up in /etc/ld.so.cache (made by mk-ldcache.py below), then
+  # searches /lib/riscv64-linux-gnu, /usr/lib/riscv64-linux-gnu, /lib, /usr/lib.
   mkdir -p ".$RV_LIBDIR_IN_IMAGE" usr/lib/riscv64-linux-gnu
   _put "$RV_SYSROOT/lib/ld-linux-riscv64-lp64d.so.1" /lib/ld-linux-riscv64-lp64d.so.1
   for l in $RUNTIME_LIBS; do
@@ -240,6 +242,11 @@ fi
 cp "$APP_DIR/init" "$STAGING/init"
 chmod 755 "$STAGING/init"
 cd "$ROOT"
+
+# riscv64: the host's ldconfig refuses riscv64 ELF files; the cache is made here, after the hook.
+if [ "$ARCH" = riscv64 ]; then
+  python3 "$ROOT/scripts/mk-ldcache.py" "$STAGING" || die "mk-ldcache.py failed"
+fi
 
 # ---------------------------------------------------------------------------------------------
 # Image
