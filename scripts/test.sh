@@ -10,6 +10,7 @@
 #         scripts/qemu.sh ... (QEMU_LOG, QEMU_TIMEOUT)  -> build/$a/test/kernel.log
 #         scripts/run-linux-tests.sh $a ...             -> build/$a/test/linux.log
 #         scripts/compare-tests.py                      -> build/$a/test/compare.txt
+#         scripts/strace-diff $a .../zlm_standin -h     -> build/$a/test/strace-diff.txt
 # The last line printed is "N passed, N failed"; the exit status is 1 on any failure.
 #
 # Environment: ARCHES, SKIP_UNIT=1, QEMU_TIMEOUT (seconds per boot, default 1800),
@@ -164,6 +165,23 @@ for a in $ARCHES; do
     summary+=("$a: $p passed, $f failed")
     total_pass=$((total_pass + p))
     total_fail=$((total_fail + f))
+
+    # MediaServer's startup path, syscall by syscall: the stand-in's trace on our kernel
+    # (STRACE=1 build) against Linux's (one check; `make run` rebuilds the plain kernel).
+    echo "--- scripts/strace-diff $a $tc/zlm_standin -h ($out/strace-diff.txt)"
+    scripts/strace-diff "$a" "$tc/zlm_standin" -h >"$out/strace-diff.txt" 2>&1
+    rc=$?
+    verdict=$(grep '^strace-diff ' "$out/strace-diff.txt" | tail -n 1)
+    echo "${verdict:-strace-diff gave no verdict (exit status $rc)}"
+    if [ $rc = 0 ] && [ $kernel_ok = 1 ]; then
+        total_pass=$((total_pass + 1))
+        summary+=("$a: strace-diff of zlm_standin clean")
+    else
+        [ $rc = 1 ] && grep '^[-+][^-+]' "$out/strace-diff.txt" | head -20 | sed 's/^/    /'
+        [ $rc = 2 ] && tail_log "$out/strace-diff.txt" 10
+        total_fail=$((total_fail + 1))
+        summary+=("$a: strace-diff of zlm_standin differs")
+    fi
 done
 
 section "summary"
