@@ -162,15 +162,28 @@ pub struct TrapInfo {
     pub addr: u64,
 }
 
-/// What an interrupted nanosleep needs to go on through restart_syscall.
+/// What a call interrupted with ERESTART_RESTARTBLOCK needs to go on
+/// through restart_syscall.
 #[derive(Clone, Copy)]
-pub struct RestartBlock {
-    /// The clock of `deadline`: CLOCK_MONOTONIC, or a CPU-time clock.
-    pub clock: i32,
-    /// When the sleep ends, on `clock`.
-    pub deadline: core::time::Duration,
-    /// User address for the time left (0: none).
-    pub rem: usize,
+pub enum RestartBlock {
+    /// A relative nanosleep or clock_nanosleep.
+    Sleep {
+        /// The clock of `deadline`: CLOCK_MONOTONIC, or a CPU-time clock.
+        clock: i32,
+        /// When the sleep ends, on `clock`.
+        deadline: core::time::Duration,
+        /// User address for the time left (0: none).
+        rem: usize,
+    },
+    /// A futex wait given a timeout (Linux's futex_wait_restart): it goes
+    /// on until the same monotonic deadline (None: one too far to come).
+    FutexWait {
+        addr: usize,
+        val: u32,
+        bitset: u32,
+        private: bool,
+        deadline: Option<core::time::Duration>,
+    },
 }
 
 struct ThreadSigState {

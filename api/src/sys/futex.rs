@@ -10,7 +10,8 @@ use core::time::Duration;
 pub use robust::{exit_robust_list, sys_get_robust_list, sys_set_robust_list};
 
 use crate::errno::{Errno, SysResult};
-use crate::task::current_process;
+use crate::signal::RestartBlock;
+use crate::task::{current_process, current_thread};
 use crate::uaccess::{check_user_buffer, read_val};
 use key::key_of;
 
@@ -89,8 +90,11 @@ pub fn sys_futex(
             if bitset == 0 {
                 return Err(Errno::EINVAL);
             }
-            let key = key_of(addr, private, false)?;
-            queue::wait(key, addr, val, bitset, deadline)
+            if timeout == 0 {
+                queue::wait(key_of(addr, private, false)?, addr, val, bitset, None)
+            } else {
+                timed_wait(addr, private, val, bitset, deadline)
+            }
         }
         FUTEX_WAKE | FUTEX_WAKE_BITSET => {
             let bitset = if cmd == FUTEX_WAKE { MATCH_ANY } else { val3 };
@@ -119,6 +123,31 @@ pub fn sys_futex(
         }
         _ => Err(Errno::ENOSYS),
     }
+}
+
+/// A wait given a timeout. Interrupted by a signal, it leaves a restart
+/// block: with no handler run, restart_syscall waits on until the same
+/// deadline (Linux's ERESTART_RESTARTBLOCK and futex_wait_restart).
+pub fn timed_wait(
+    addr: usize,
+    private: bool,
+    val: u32,
+    bitset: u32,
+    deadline: Option<Duration>,
+) -> SysResult {
+    let r = queue::wait(key_of(addr, private, false)?, addr, val, bitset, deadline);
+    if r == Err(Errno::EINTR) {
+        current_thread()
+            .signal
+            .set_restart_block(Some(RestartBlock::FutexWait {
+                addr,
+                val,
+                bitset,
+                private,
+                deadline,
+            }));
+    }
+    r
 }
 
 /// FUTEX_WAKE_OP's operation on the word at `addr`, encoded in `encoded`

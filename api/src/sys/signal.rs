@@ -10,7 +10,8 @@ use axhal::uspace::UserContext;
 
 use crate::errno::{Errno, SysResult};
 use crate::signal::{
-    self, SigAction, SigInfo, StackT, Target, UNBLOCKABLE, UserSigAction, bit, code, send_signal,
+    self, RestartBlock, SigAction, SigInfo, StackT, Target, UNBLOCKABLE, UserSigAction, bit, code,
+    send_signal,
 };
 use crate::task::wait::{self, WaitError};
 use crate::task::{self, Process, current_process, current_thread, find_process, find_thread};
@@ -302,10 +303,22 @@ pub fn sys_rt_sigreturn(uctx: &mut UserContext) -> SysResult {
 }
 
 /// restart_syscall(2): goes on with a call a signal interrupted when no
-/// handler ran (an interrupted nanosleep); EINTR when there is none.
+/// handler ran (a relative sleep, a timed futex wait); EINTR when there is
+/// none.
 pub fn sys_restart_syscall() -> SysResult {
     match current_thread().signal.take_restart_block() {
-        Some(r) => super::time::resume_sleep(r),
+        Some(RestartBlock::Sleep {
+            clock,
+            deadline,
+            rem,
+        }) => super::time::resume_sleep(clock, deadline, rem),
+        Some(RestartBlock::FutexWait {
+            addr,
+            val,
+            bitset,
+            private,
+            deadline,
+        }) => super::futex::timed_wait(addr, private, val, bitset, deadline),
         None => Err(Errno::EINTR),
     }
 }

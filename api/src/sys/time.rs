@@ -115,7 +115,7 @@ fn interrupted(clock: i32, deadline: Duration, left: Duration, rem: usize) -> Sy
     }
     current_thread()
         .signal
-        .set_restart_block(Some(RestartBlock {
+        .set_restart_block(Some(RestartBlock::Sleep {
             clock,
             deadline,
             rem,
@@ -123,11 +123,11 @@ fn interrupted(clock: i32, deadline: Duration, left: Duration, rem: usize) -> Sy
     Err(Errno::EINTR)
 }
 
-/// restart_syscall's continuation of an interrupted sleep.
-pub fn resume_sleep(r: RestartBlock) -> SysResult {
-    match CpuClock::decode(r.clock, false) {
-        Some(cpu) => cpu_sleep_until(&cpu?, r.deadline, r.rem),
-        None => sleep_to(r.deadline, r.rem),
+/// restart_syscall's continuation of an interrupted sleep on `clock`.
+pub fn resume_sleep(clock: i32, deadline: Duration, rem: usize) -> SysResult {
+    match CpuClock::decode(clock, false) {
+        Some(cpu) => cpu_sleep_until(&cpu?, deadline, rem),
+        None => sleep_to(deadline, rem),
     }
 }
 

@@ -74,17 +74,18 @@ fn restart_kind(sysno: usize, a: &[usize; 6]) -> Option<RestartKind> {
         {
             Some(Sys)
         }
-        // A wait with a timeout would resume with what is left of it.
+        // A wait with a timeout resumes with what is left of it.
         nr::__NR_futex if a[3] == 0 => Some(Sys),
-        nr::__NR_futex
-        | nr::__NR_rt_sigsuspend
-        | nr::__NR_ppoll
-        | nr::__NR_pselect6
-        | nr::__NR_epoll_pwait => Some(NoHand),
+        nr::__NR_rt_sigsuspend | nr::__NR_ppoll | nr::__NR_pselect6 | nr::__NR_epoll_pwait => {
+            Some(NoHand)
+        }
         nr::__NR_clock_nanosleep if a[1] as u32 & linux_raw_sys::general::TIMER_ABSTIME != 0 => {
             Some(NoHand)
         }
-        nr::__NR_nanosleep | nr::__NR_clock_nanosleep | nr::__NR_restart_syscall => Some(Block),
+        nr::__NR_nanosleep
+        | nr::__NR_clock_nanosleep
+        | nr::__NR_futex
+        | nr::__NR_restart_syscall => Some(Block),
         _ => crate::arch::restart_kind(sysno),
     }
 }
