@@ -203,7 +203,7 @@ mod arch {
 
     /// Nothing beyond the task context's FP state.
     #[derive(Default)]
-    pub struct ExtraState;
+    pub struct ExtraState {}
 
     impl ExtraState {
         pub fn save_current(&self) {}

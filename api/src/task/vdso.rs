@@ -18,7 +18,7 @@ static IMAGE: Option<&[u8]> = None;
 /// Where the vDSO goes: at the bottom of the gap between the mmap area and
 /// the largest stack, away from both.
 const BASE: usize = MMAP_TOP;
-const _: () = assert!(BASE % PAGE_SIZE == 0);
+const _: () = assert!(BASE.is_multiple_of(PAGE_SIZE));
 
 /// Maps the vDSO (read-only, executable) into a new program's address
 /// space; returns its address for AT_SYSINFO_EHDR, None without a vDSO.
