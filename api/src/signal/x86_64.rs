@@ -179,7 +179,7 @@ fn sigcontext(uctx: &UserContext, f: &Frame, fpstate: usize) -> SigContext {
 
 /// Builds the frame of `f` on the user stack and points the registers at
 /// the handler. EFAULT when the stack cannot take it or there is no
-/// restorer (x86_64 has no vDSO fallback).
+/// restorer (on x86_64 Linux has no vDSO restorer to fall back on either).
 pub fn setup_frame(uctx: &mut UserContext, f: &Frame) -> SysResult<()> {
     if f.action.flags & SA_RESTORER == 0 {
         return Err(Errno::EFAULT);
