@@ -31,18 +31,6 @@ static void *spin(void *arg)
     return NULL;
 }
 
-/* A child that sends SIGUSR1 to us after `ms`. */
-static pid_t signal_later(int ms)
-{
-    pid_t me = getpid(), c = fork();
-    if (c == 0) {
-        usleep(ms * 1000);
-        kill(me, SIGUSR1);
-        _exit(0);
-    }
-    return c;
-}
-
 int main(void)
 {
     struct timespec req = {0, 50000000}, rem;
@@ -134,25 +122,25 @@ int main(void)
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = onsig;
     sigaction(SIGUSR1, &sa, NULL);
-    pid_t c = signal_later(100);
+    pid_t c = t_signal_later(SIGUSR1, 100);
     struct timespec two = {2, 0};
     rem.tv_sec = 99;
     rem.tv_nsec = 0;
     CHECK("relative 2s, signal after 100ms", sys_cns(CLOCK_MONOTONIC, 0, &two, &rem));
     EXPECT("rem between 1s and 2s", rem.tv_sec == 1 || (rem.tv_sec == 0 && rem.tv_nsec > 500000000));
     waitpid(c, NULL, 0);
-    c = signal_later(100);
+    c = t_signal_later(SIGUSR1, 100);
     rem.tv_sec = 99;
     CHECK("relative 2s, rem NULL, signal", sys_cns(CLOCK_REALTIME, 0, &two, NULL));
     waitpid(c, NULL, 0);
-    c = signal_later(100);
+    c = t_signal_later(SIGUSR1, 100);
     clock_gettime(CLOCK_MONOTONIC, &dl);
     dl.tv_sec += 2;
     rem.tv_sec = 99;
     CHECK("absolute +2s, signal after 100ms", sys_cns(CLOCK_MONOTONIC, TIMER_ABSTIME, &dl, &rem));
     EXPECT("absolute: rem untouched", rem.tv_sec == 99);
     waitpid(c, NULL, 0);
-    c = signal_later(100);
+    c = t_signal_later(SIGUSR1, 100);
     rem.tv_sec = 99;
     CHECK("relative 2s, rem BADPTR, signal", sys_cns(CLOCK_MONOTONIC, 0, &two, BADPTR));
     waitpid(c, NULL, 0);
@@ -160,7 +148,7 @@ int main(void)
     /* with SA_RESTART the relative sleep still fails with EINTR */
     sa.sa_flags = SA_RESTART;
     sigaction(SIGUSR1, &sa, NULL);
-    c = signal_later(100);
+    c = t_signal_later(SIGUSR1, 100);
     CHECK("relative 2s, SA_RESTART handler", sys_cns(CLOCK_MONOTONIC, 0, &two, &rem));
     waitpid(c, NULL, 0);
     return 0;

@@ -5,18 +5,10 @@
  * SA_RESTART. */
 #include "t.h"
 #include <linux/futex.h>
-#include <time.h>
 
 static long futex_wait(int *word, int val, const struct timespec *timeout)
 {
     return syscall(SYS_futex, word, FUTEX_WAIT_PRIVATE, val, timeout, NULL, 0);
-}
-
-static long ms_since(const struct timespec *start)
-{
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (now.tv_sec - start->tv_sec) * 1000 + (now.tv_nsec - start->tv_nsec) / 1000000;
 }
 
 /* A child that stops the parent after `stop_ms` and continues it
@@ -48,7 +40,7 @@ int main(void)
     pid_t child = stop_and_continue_later(200, 500);
     long r = futex_wait(&word, 0, &timeout);
     int e = errno;
-    long ms = ms_since(&start);
+    long ms = t_ms_since(&start);
     waitpid(child, NULL, 0);
     printf("stopped wait: %ld %s\n", r, r < 0 ? errname(e) : "");
     printf("stopped wait ends at its first deadline: %s\n", ms >= 950 && ms < 1400 ? "ok" : "FAIL");
@@ -56,13 +48,7 @@ int main(void)
     /* A handler runs: EINTR, SA_RESTART or not. */
     struct sigaction sa = {.sa_handler = on_usr1, .sa_flags = SA_RESTART};
     sigaction(SIGUSR1, &sa, NULL);
-    pid_t parent = getpid();
-    child = fork();
-    if (child == 0) {
-        usleep(200 * 1000);
-        kill(parent, SIGUSR1);
-        _exit(0);
-    }
+    child = t_signal_later(SIGUSR1, 200);
     r = futex_wait(&word, 0, &timeout);
     e = errno;
     waitpid(child, NULL, 0);

@@ -16,19 +16,6 @@ static void handler(int sig, siginfo_t *si, void *ucv)
     (void)sig;
 }
 
-static pid_t send_later(int sig, int ms)
-{
-    pid_t parent = getpid();
-    fflush(stdout);
-    pid_t c = fork();
-    if (c == 0) {
-        usleep(ms * 1000);
-        kill(parent, sig);
-        _exit(0);
-    }
-    return c;
-}
-
 int main(void)
 {
     struct sigaction sa;
@@ -58,7 +45,7 @@ int main(void)
 
     /* sent while suspended, even with SA_RESTART: EINTR */
     hits = 0;
-    pid_t c = send_later(SIGUSR1, 200);
+    pid_t c = t_signal_later(SIGUSR1, 200);
     CHECK("sigsuspend, SIGUSR1 sent later", sigsuspend(&waitmask));
     printf("  hits=%d\n", hits);
     sigprocmask(SIG_BLOCK, NULL, &cur);

@@ -1,33 +1,11 @@
 /* rt_sigtimedwait(2) (sigtimedwait, sigwaitinfo). */
 #include "t.h"
-#include <time.h>
 
 static volatile int hits;
 static void handler(int sig)
 {
     (void)sig;
     hits++;
-}
-
-static long ms_since(const struct timespec *t0)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (t.tv_sec - t0->tv_sec) * 1000 + (t.tv_nsec - t0->tv_nsec) / 1000000;
-}
-
-/* A child that sends `sig` to us after `ms`. */
-static pid_t send_later(int sig, int ms)
-{
-    pid_t parent = getpid();
-    fflush(stdout);
-    pid_t c = fork();
-    if (c == 0) {
-        usleep(ms * 1000);
-        kill(parent, sig);
-        _exit(0);
-    }
-    return c;
 }
 
 int main(void)
@@ -44,7 +22,7 @@ int main(void)
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     CHECK("nothing pending, 100 ms", sigtimedwait(&set, &si, &t100));
-    printf("  waited at least 100 ms: %d\n", ms_since(&t0) >= 100);
+    printf("  waited at least 100 ms: %d\n", t_ms_since(&t0) >= 100);
     CHECK("tv_nsec 1e9", sigtimedwait(&set, &si, &bad));
     CHECK("tv_sec -1", sigtimedwait(&set, &si, &neg));
     CHECK("sigsetsize 4", syscall(SYS_rt_sigtimedwait, &set, &si, &zero, 4));
@@ -72,12 +50,12 @@ int main(void)
     printf("\n");
 
     /* waiting for a signal that another process sends later */
-    pid_t c = send_later(SIGUSR1, 200);
+    pid_t c = t_signal_later(SIGUSR1, 200);
     struct timespec t5 = {5, 0};
     r = CHECK("SIGUSR1 sent after 200 ms", sigtimedwait(&set, &si, &t5));
     printf("  signo=%s code=%s\n", r > 0 ? sigabbrev_np(si.si_signo) : "-", si.si_code == SI_USER ? "SI_USER" : "other");
     waitpid(c, NULL, 0);
-    c = send_later(SIGUSR1, 200);
+    c = t_signal_later(SIGUSR1, 200);
     r = CHECK("sigwaitinfo (no timeout)", sigwaitinfo(&set, &si));
     waitpid(c, NULL, 0);
 
@@ -87,7 +65,7 @@ int main(void)
     sa.sa_handler = handler;
     sa.sa_flags = SA_RESTART;
     sigaction(SIGUSR2, &sa, NULL);
-    c = send_later(SIGUSR2, 200);
+    c = t_signal_later(SIGUSR2, 200);
     CHECK("interrupted by a handled SIGUSR2", sigtimedwait(&set, &si, &t5));
     printf("  handler ran: %d\n", hits);
     waitpid(c, NULL, 0);

@@ -2,19 +2,6 @@
  * continue (wait4 WUNTRACED / WCONTINUED), SA_NOCLDSTOP, and children
  * reaped at once when SIGCHLD is ignored or SA_NOCLDWAIT is set. */
 #include "t.h"
-#include <time.h>
-
-static const char *cld(int code)
-{
-    switch (code) {
-    case CLD_EXITED: return "CLD_EXITED";
-    case CLD_KILLED: return "CLD_KILLED";
-    case CLD_DUMPED: return "CLD_DUMPED";
-    case CLD_STOPPED: return "CLD_STOPPED";
-    case CLD_CONTINUED: return "CLD_CONTINUED";
-    }
-    return "?";
-}
 
 static sigset_t chld;
 
@@ -31,7 +18,7 @@ static void next_sigchld(const char *label, pid_t c)
     const char *st = si.si_code == CLD_EXITED ? "" : sigabbrev_np(si.si_status);
     char num[16];
     snprintf(num, sizeof(num), "%d", si.si_status);
-    printf("%s: %s status=%s pid_ok=%d\n", label, cld(si.si_code), si.si_code == CLD_EXITED ? num : st, si.si_pid == c);
+    printf("%s: %s status=%s pid_ok=%d\n", label, t_cld_name(si.si_code), si.si_code == CLD_EXITED ? num : st, si.si_pid == c);
 }
 
 static const char *wstatus(int st)

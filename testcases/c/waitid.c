@@ -10,19 +10,6 @@ static long wid(int idtype, int id, siginfo_t *info, int options, struct rusage 
     return syscall(SYS_waitid, idtype, id, info, options, ru);
 }
 
-static const char *codename(int code)
-{
-    switch (code) {
-    case CLD_EXITED: return "CLD_EXITED";
-    case CLD_KILLED: return "CLD_KILLED";
-    case CLD_DUMPED: return "CLD_DUMPED";
-    case CLD_STOPPED: return "CLD_STOPPED";
-    case CLD_CONTINUED: return "CLD_CONTINUED";
-    case 0: return "0";
-    default: return "?";
-    }
-}
-
 /* Prints the fields waitid filled; si_pid only as "is the child". */
 static void show(const char *label, long r, siginfo_t *si, pid_t child)
 {
@@ -40,7 +27,7 @@ static void show(const char *label, long r, siginfo_t *si, pid_t child)
     int status = si->si_status;
     const char *sig = si->si_code == CLD_EXITED ? NULL : sigabbrev_np(status);
     printf(" signo=%s errno=%d code=%s pid=%s uid=%d status=", si->si_signo ? sigabbrev_np(si->si_signo) : "0",
-           si->si_errno, codename(si->si_code), pid, si->si_uid);
+           si->si_errno, t_cld_name(si->si_code), pid, si->si_uid);
     if (sig && si->si_code)
         printf("SIG%s\n", sig);
     else
@@ -228,7 +215,7 @@ int main(void)
     usleep(100000);
     if (!REF_IS_QEMU) { /* qemu-user rejects __WALL in waitid */
         CHECK("waitid __WALL, no exit signal", wid(P_PID, c, &si, WEXITED | __WALL, NULL));
-        printf("exit-signal-less child: code=%s status=%d\n", codename(si.si_code), si.si_status);
+        printf("exit-signal-less child: code=%s status=%d\n", t_cld_name(si.si_code), si.si_status);
     } else {
         syscall(SYS_wait4, c, &st, __WALL, NULL);
     }

@@ -23,6 +23,7 @@
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #if defined(__x86_64__)
@@ -101,7 +102,7 @@ static inline const char *errname(int e)
         return "0";
     if (e > 0 && e < (int)(sizeof(t_errnames) / sizeof(t_errnames[0])) && t_errnames[e])
         return t_errnames[e];
-    snprintf(buf, 48, "E#%d", e);
+    snprintf(buf, sizeof(buf), "E#%d", e);
     return buf;
 }
 
@@ -129,6 +130,43 @@ static inline long t_report_ok(const char *label, long r, int e)
 #define CHECK_OK(label, expr) ({ errno = 0; long _r = (long)(expr); t_report_ok((label), _r, errno); })
 /* EXPECT: print "ok" or "FAIL" for a condition. */
 #define EXPECT(label, cond) printf("%s: %s\n", (label), (cond) ? "ok" : "FAIL")
+
+/* Milliseconds of CLOCK_MONOTONIC since `start`. */
+static inline long t_ms_since(const struct timespec *start)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (now.tv_sec - start->tv_sec) * 1000 + (now.tv_nsec - start->tv_nsec) / 1000000;
+}
+
+/* Forks a child that sends `sig` to this process after `ms` milliseconds
+ * and exits; returns the child's pid (to wait for). */
+static inline pid_t t_signal_later(int sig, int ms)
+{
+    pid_t parent = getpid();
+    fflush(stdout);
+    pid_t c = fork();
+    if (c == 0) {
+        usleep(ms * 1000);
+        kill(parent, sig);
+        _exit(0);
+    }
+    return c;
+}
+
+/* A SIGCHLD si_code as its name (CLD_EXITED, ...); "0" for none. */
+static inline const char *t_cld_name(int code)
+{
+    switch (code) {
+    case CLD_EXITED: return "CLD_EXITED";
+    case CLD_KILLED: return "CLD_KILLED";
+    case CLD_DUMPED: return "CLD_DUMPED";
+    case CLD_STOPPED: return "CLD_STOPPED";
+    case CLD_CONTINUED: return "CLD_CONTINUED";
+    case 0: return "0";
+    default: return "?";
+    }
+}
 
 /* A page-aligned address that was mapped and then unmapped. */
 static inline void *t_unmapped(void)
