@@ -43,7 +43,7 @@ int main(void)
     long ms = t_ms_since(&start);
     waitpid(child, NULL, 0);
     printf("stopped wait: %ld %s\n", r, r < 0 ? errname(e) : "");
-    printf("stopped wait ends at its first deadline: %s\n", ms >= 950 && ms < 1400 ? "ok" : "FAIL");
+    printf("stopped wait ends at its first deadline: %s\n", ms >= 950 && ms < 1600 ? "ok" : "FAIL");
 
     /* A handler runs: EINTR, SA_RESTART or not. */
     struct sigaction sa = {.sa_handler = on_usr1, .sa_flags = SA_RESTART};

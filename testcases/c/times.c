@@ -35,7 +35,9 @@ int main(void)
     clock_t r0 = times(&t);
     usleep(300000);
     clock_t r1 = times(&t);
-    EXPECT("300ms sleep: 25..60 ticks", r1 - r0 >= 25 && r1 - r0 <= 60);
+    /* the upper bound leaves a loaded host 2 s of lateness but still tells
+     * 100 Hz ticks from milliseconds (300) */
+    EXPECT("300ms sleep: 25..200 ticks", r1 - r0 >= 25 && r1 - r0 <= 200);
 
     clock_t u0 = t.tms_utime + t.tms_stime;
     burn(200);
