@@ -57,6 +57,12 @@ int main(void)
     CHECK("CLONE_FS|CLONE_NEWNS", syscall(SYS_clone, CLONE_FS | CLONE_NEWNS | SIGCHLD, 0, 0, 0, 0));
     CHECK("CLONE_NEWUSER|CLONE_FS", syscall(SYS_clone, CLONE_NEWUSER | CLONE_FS | SIGCHLD, 0, 0, 0, 0));
 
+    /* a parent_tid that cannot be written: the child is made all the same */
+    long c = syscall(SYS_clone, CLONE_PARENT_SETTID | SIGCHLD, 0, BADPTR, 0, 0);
+    if (c == 0)
+        _exit(3);
+    EXPECT("CLONE_PARENT_SETTID to a bad pointer still forks", c > 0 && waitpid(c, &status, 0) == c);
+
     /* fork inherits fds and their shared offsets */
     int fd = open("f", O_RDWR | O_CREAT | O_TRUNC, 0644);
     pid = fork();

@@ -64,9 +64,9 @@ pub fn set_tls(uctx: &mut UserContext, tls: usize) {
 }
 
 /// clone(2): flags, stack, parent_tid, tls, child_tid, the order glibc's
-/// clone.S passes them in on riscv64.
+/// clone.S passes them in on riscv64. CLONE_PIDFD's fd goes to parent_tid.
 pub fn sys_clone(uctx: &UserContext, a: [usize; 6]) -> SysResult {
-    task::sys_clone(uctx, a[0] as u64, a[1], a[2], a[4], a[3])
+    task::sys_clone(uctx, a[0] as u64, a[1], a[2], a[4], a[3], a[2])
 }
 
 /// The syscalls of this architecture beyond the generic table: none.

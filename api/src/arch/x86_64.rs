@@ -55,9 +55,10 @@ pub fn set_tls(uctx: &mut UserContext, tls: usize) {
     uctx.set_tls(tls);
 }
 
-/// clone(2): flags, stack, parent_tid, child_tid, tls.
+/// clone(2): flags, stack, parent_tid, child_tid, tls. CLONE_PIDFD's fd
+/// goes to parent_tid.
 pub fn sys_clone(uctx: &UserContext, a: [usize; 6]) -> SysResult {
-    task::sys_clone(uctx, a[0] as u64, a[1], a[2], a[3], a[4])
+    task::sys_clone(uctx, a[0] as u64, a[1], a[2], a[3], a[4], a[2])
 }
 
 /// The calls only x86_64 has, as their modern forms; None for a number
@@ -86,8 +87,8 @@ pub fn dispatch(uctx: &mut UserContext, sysno: usize, a: [usize; 6]) -> Option<S
         nr::__NR_time => time::sys_time(a[0]),
         nr::__NR_pipe => fs::sys_pipe2(a[0], 0),
         nr::__NR_dup2 => fs::sys_dup2(i(a[0]), i(a[1])),
-        nr::__NR_fork => task::sys_clone(uctx, sigchld, 0, 0, 0, 0),
-        nr::__NR_vfork => task::sys_clone(uctx, CLONE_VM | CLONE_VFORK | sigchld, 0, 0, 0, 0),
+        nr::__NR_fork => task::sys_clone(uctx, sigchld, 0, 0, 0, 0, 0),
+        nr::__NR_vfork => task::sys_clone(uctx, CLONE_VM | CLONE_VFORK | sigchld, 0, 0, 0, 0, 0),
         nr::__NR_getpgrp => task::sys_getpgid(0),
         nr::__NR_arch_prctl => sys_arch_prctl(uctx, i(a[0]), a[1]),
         nr::__NR_poll => poll::sys_poll(a[0], a[1], i(a[2])),

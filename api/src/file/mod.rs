@@ -5,6 +5,7 @@ mod fd_table;
 mod fs;
 pub mod lock;
 mod pages;
+mod pidfd;
 mod pipe;
 mod readiness;
 
@@ -23,10 +24,18 @@ pub fn kstat_of_loc(loc: &axfs_ng_vfs::Location) -> crate::errno::SysResult<Ksta
     Ok(kstat_of(&loc.metadata().sys()?))
 }
 pub use pages::{FilePages, SharedFile};
+pub use pidfd::PidFd;
 pub use pipe::{PipeEnd, new_pipe};
-pub use readiness::wait_readiness;
+pub use readiness::{notify_readiness, wait_readiness};
 
 use crate::errno::{Errno, SysResult};
+
+/// A fresh inode number for a file that lives on no filesystem (pipes,
+/// pidfds).
+pub fn anon_ino() -> u64 {
+    static NEXT_INO: core::sync::atomic::AtomicU64 = core::sync::atomic::AtomicU64::new(1000);
+    NEXT_INO.fetch_add(1, Ordering::Relaxed)
+}
 
 /// File metadata, independent of the per-arch `struct stat` layout.
 #[derive(Debug, Clone, Default)]
@@ -111,6 +120,10 @@ pub trait FileLike: Send + Sync + Any {
     }
     /// The path shown in /proc/<pid>/fd.
     fn path(&self) -> String;
+    /// Lines of /proc/<pid>/fdinfo/N particular to this kind of file.
+    fn fdinfo(&self) -> String {
+        String::new()
+    }
     fn as_any(&self) -> &dyn Any;
 }
 

@@ -46,13 +46,12 @@ pub struct PipeEnd {
 
 /// Creates a pipe, returning (read end, write end).
 pub fn new_pipe() -> (Arc<PipeEnd>, Arc<PipeEnd>) {
-    static NEXT_INO: core::sync::atomic::AtomicU64 = core::sync::atomic::AtomicU64::new(1000);
     let shared = Arc::new(Shared {
         buf: Mutex::new(VecDeque::new()),
         readers: Mutex::new(1),
         writers: Mutex::new(1),
         wq: WaitQueue::new(),
-        ino: NEXT_INO.fetch_add(1, core::sync::atomic::Ordering::Relaxed),
+        ino: super::anon_ino(),
         capacity: core::sync::atomic::AtomicUsize::new(PIPE_DEF_CAPACITY),
     });
     (

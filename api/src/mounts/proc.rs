@@ -121,11 +121,14 @@ fn pid_dir(pid: i32) -> Gen {
                 Gen::symlink(move || find_process(pid).map(|p| cwd(&p)).unwrap_or_default()),
             ),
             ("fd".into(), fd_dir(pid)),
+            ("fdinfo".into(), fdinfo_dir(pid)),
             ("task".into(), task_dir(pid)),
         ];
         if p.zombie.load(Ordering::Acquire) {
             // A zombie has no files, memory or cwd left to show.
-            entries.retain(|(name, _)| !matches!(name.as_str(), "fd" | "maps" | "exe" | "cwd"));
+            entries.retain(|(name, _)| {
+                !matches!(name.as_str(), "fd" | "fdinfo" | "maps" | "exe" | "cwd")
+            });
         }
         entries
     })
@@ -177,6 +180,52 @@ fn fd_dir(pid: i32) -> Gen {
             .collect()
     })
     .mode(0o500)
+}
+
+fn fdinfo_dir(pid: i32) -> Gen {
+    Gen::dir(move || {
+        let Some(p) = find_process(pid) else {
+            return Vec::new();
+        };
+        let fds = p.fds.lock();
+        fds.fds()
+            .map(|(fd, _)| {
+                let text = move || fdinfo(pid, fd).into_bytes();
+                (fd.to_string(), Gen::file(text))
+            })
+            .collect()
+    })
+}
+
+/// `/proc/<pid>/fdinfo/N`: the position, the status flags (O_CLOEXEC
+/// included), the inode, then what the kind of file adds. (Linux also
+/// prints a mnt_id; there are no mount ids here.)
+fn fdinfo(pid: i32, fd: i32) -> String {
+    let Some(p) = find_process(pid) else {
+        return String::new();
+    };
+    let (file, cloexec) = {
+        let fds = p.fds.lock();
+        match (fds.get(fd), fds.cloexec(fd)) {
+            (Ok(file), Ok(cloexec)) => (file, cloexec),
+            _ => return String::new(),
+        }
+    };
+    let pos = file
+        .file
+        .seek(0, linux_raw_sys::general::SEEK_CUR)
+        .unwrap_or(0);
+    let cloexec = if cloexec {
+        linux_raw_sys::general::O_CLOEXEC
+    } else {
+        0
+    };
+    let flags = file.status() | cloexec;
+    let ino = file.file.stat().map_or(0, |st| st.ino);
+    format!(
+        "pos:\t{pos}\nflags:\t0{flags:o}\nino:\t{ino}\n{}",
+        file.file.fdinfo()
+    )
 }
 
 /// The open file an absolute `path` names through a `/proc/<pid>/fd/N` link

@@ -7,6 +7,7 @@ pub mod itimer;
 pub mod misc;
 pub mod mm;
 pub mod net;
+pub mod pidfd;
 pub mod poll;
 pub mod prctl;
 pub mod rseq;

@@ -170,7 +170,7 @@ fn check_kill(sig: i32) -> SysResult<()> {
 
 /// Sends to each process of a group as kill(2) does: success if any
 /// delivery succeeded, else the last error (ESRCH for none).
-fn kill_all(targets: Vec<Arc<Process>>, sig: i32, info: SigInfo) -> SysResult {
+pub(super) fn kill_all(targets: Vec<Arc<Process>>, sig: i32, info: SigInfo) -> SysResult {
     let mut result = Err(Errno::ESRCH);
     let mut success = false;
     for p in &targets {
@@ -192,13 +192,16 @@ pub fn sys_kill(pid: i32, sig: i32) -> SysResult {
     kill_info(&me, pid, sig, info)
 }
 
+/// The processes of process group `pgid`.
+pub(super) fn processes_in_group(pgid: i32) -> Vec<Arc<Process>> {
+    task::all_processes()
+        .into_iter()
+        .filter(|p| p.pgid.load(Ordering::Relaxed) == pgid)
+        .collect()
+}
+
 fn kill_info(me: &Arc<Process>, pid: i32, sig: i32, info: SigInfo) -> SysResult {
-    let in_group = |g: i32| {
-        task::all_processes()
-            .into_iter()
-            .filter(|p| p.pgid.load(Ordering::Relaxed) == g)
-            .collect()
-    };
+    let in_group = processes_in_group;
     match pid {
         p if p > 0 => kill_all(find_process(p).into_iter().collect(), sig, info),
         0 => kill_all(in_group(me.pgid.load(Ordering::Relaxed)), sig, info),
@@ -215,7 +218,7 @@ fn kill_info(me: &Arc<Process>, pid: i32, sig: i32, info: SigInfo) -> SysResult 
 }
 
 /// Sends to the thread `tid` (of process `tgid` when positive).
-fn send_specific(tgid: i32, tid: i32, sig: i32, info: SigInfo) -> SysResult {
+pub(super) fn send_specific(tgid: i32, tid: i32, sig: i32, info: SigInfo) -> SysResult {
     match find_thread(tid) {
         Some(t) if tgid <= 0 || t.process.pid == tgid => {
             check_kill(sig)?;
@@ -262,10 +265,17 @@ pub fn sys_tkill(tid: i32, sig: i32) -> SysResult {
 /// or kill()/tgkill() when the target is another thread.
 fn user_siginfo(target_tid: i32, sig: i32, uinfo: usize) -> SysResult<SigInfo> {
     let info = read_val::<SigInfo>(uinfo)?.with_signo(sig as usize);
+    check_claim(&info, target_tid)?;
+    Ok(info)
+}
+
+/// EPERM when a siginfo from user space claims to come from kill(),
+/// tgkill() or the kernel and its target is not the calling thread.
+pub(super) fn check_claim(info: &SigInfo, target_tid: i32) -> SysResult<()> {
     if (info.code >= 0 || info.code == code::SI_TKILL) && current_thread().tid != target_tid {
         return Err(Errno::EPERM);
     }
-    Ok(info)
+    Ok(())
 }
 
 pub fn sys_rt_sigqueueinfo(pid: i32, sig: i32, uinfo: usize) -> SysResult {

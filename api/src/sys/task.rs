@@ -18,10 +18,13 @@ pub mod clone_flags {
     pub const CLONE_FS: u64 = 0x200;
     pub const CLONE_FILES: u64 = 0x400;
     pub const CLONE_SIGHAND: u64 = 0x800;
+    pub const CLONE_PIDFD: u64 = 0x1000;
     pub const CLONE_VFORK: u64 = 0x4000;
     pub const CLONE_PARENT: u64 = 0x8000;
     pub const CLONE_THREAD: u64 = 0x10000;
     pub const CLONE_SETTLS: u64 = 0x80000;
+    /// Ignored by clone(2), refused by clone3 and with CLONE_PIDFD.
+    pub const CLONE_DETACHED: u64 = 0x40_0000;
     pub const CLONE_PARENT_SETTID: u64 = 0x100000;
     pub const CLONE_CHILD_CLEARTID: u64 = 0x200000;
     pub const CLONE_CHILD_SETTID: u64 = 0x1000000;
@@ -55,10 +58,19 @@ fn check_clone_flags(flags: u64) -> SysResult<()> {
         log::debug!("clone: namespaces are not supported -> EINVAL");
         return Err(Errno::EINVAL);
     }
+    if has(CLONE_PIDFD) && has(CLONE_DETACHED) {
+        return Err(Errno::EINVAL);
+    }
+    if has(CLONE_PIDFD) && has(CLONE_THREAD) {
+        // Linux 6.9 gives a pidfd naming the new thread; no such pidfds here.
+        log::debug!("clone: CLONE_PIDFD for a thread is not supported -> EINVAL");
+        return Err(Errno::EINVAL);
+    }
     Ok(())
 }
 
-/// clone(2) with the arguments already put in a common order.
+/// clone(2) with the arguments already put in a common order; `pidfd` is
+/// where CLONE_PIDFD stores the child's pidfd.
 pub fn sys_clone(
     uctx: &UserContext,
     flags: u64,
@@ -66,7 +78,12 @@ pub fn sys_clone(
     ptid: usize,
     ctid: usize,
     tls: usize,
+    pidfd: usize,
 ) -> SysResult {
+    // clone(2) passes both in parent_tid; clone3 may too.
+    if flags & CLONE_PIDFD != 0 && flags & CLONE_PARENT_SETTID != 0 && pidfd == ptid {
+        return Err(Errno::EINVAL);
+    }
     check_clone_flags(flags)?;
     let parent_thread = current_thread();
     let parent = parent_thread.process.clone();
@@ -136,6 +153,13 @@ pub fn sys_clone(
                 .parent_thread
                 .store(parent_thread.tid, Ordering::Relaxed);
         }
+        if flags & CLONE_PIDFD != 0
+            && let Err(e) = give_pidfd(&child, pidfd)
+        {
+            // As Linux: no child when its pidfd cannot be handed over.
+            task::unregister_process(tid);
+            return Err(e);
+        }
         real_parent.children.lock().push(child.clone());
         child
     };
@@ -165,7 +189,8 @@ pub fn sys_clone(
         thread.rseq.inherit(&parent_thread.rseq);
     }
     if flags & CLONE_PARENT_SETTID != 0 {
-        write_val(ptid, &tid)?;
+        // Linux ignores a fault here: the child exists either way.
+        let _ = write_val(ptid, &tid);
     }
     if flags & CLONE_CHILD_SETTID != 0 {
         // The child shares memory (threads, vfork) or has a COW copy: write
@@ -186,10 +211,16 @@ pub fn sys_clone(
     Ok(tid as isize)
 }
 
+/// Installs a pidfd for the new `child` in the caller's table and stores
+/// its number at `at`.
+fn give_pidfd(child: &Arc<Process>, at: usize) -> SysResult<()> {
+    let fd = super::pidfd::install_pidfd(child.clone(), false)?;
+    write_val(at, &fd).inspect_err(|_| super::pidfd::uninstall_pidfd(fd))
+}
+
 /// clone3's `struct clone_args` (v2, 88 bytes; v0 ends after `tls`).
 struct CloneArgs {
     flags: u64,
-    #[allow(dead_code)] // CLONE_PIDFD is not supported
     pidfd: u64,
     child_tid: u64,
     parent_tid: u64,
@@ -227,6 +258,7 @@ pub fn sys_clone3(uctx: &UserContext, args: usize, size: usize) -> SysResult {
         a.parent_tid as usize,
         a.child_tid as usize,
         a.tls as usize,
+        a.pidfd as usize,
     )
 }
 
@@ -286,7 +318,6 @@ fn read_clone_args(args: usize, size: usize) -> SysResult<CloneArgs> {
 /// before copy_process's own checks.
 fn check_clone3_args(a: &CloneArgs) -> SysResult<()> {
     const CLONE_LEGACY_FLAGS: u64 = 0xffff_ffff;
-    const CLONE_DETACHED: u64 = 0x40_0000;
     const CLONE_NEWTIME: u64 = 0x80;
     let bad = a.flags & !(CLONE_LEGACY_FLAGS | CLONE_CLEAR_SIGHAND | CLONE_INTO_CGROUP) != 0
         || a.flags & (CLONE_DETACHED | (CSIGNAL & !CLONE_NEWTIME)) != 0
@@ -422,8 +453,18 @@ fn waitid_child(idtype: i32, id: i32, options: u32) -> SysResult<Option<wait::Re
         P_PID if id > 0 => Who::Pid(id),
         P_PGID if id > 0 => Who::Pgid(id),
         P_PGID if id == 0 => Who::Pgid(current_process().pgid.load(Ordering::Relaxed)),
-        // No file is a pidfd here (no pidfd_open): EBADF for every fd.
-        P_PIDFD if id >= 0 => return Err(Errno::EBADF),
+        P_PIDFD if id >= 0 => {
+            // A nonblocking pidfd makes the wait WNOHANG, and a wait that
+            // would block fails with EAGAIN.
+            let (pidfd, nonblock) = super::pidfd::pidfd_at(id)?;
+            let who = Who::Pid(pidfd.process().pid);
+            if !nonblock || options & WNOHANG != 0 {
+                return wait_child(who, options);
+            }
+            return wait_child(who, options | WNOHANG)?
+                .map(Some)
+                .ok_or(Errno::EAGAIN);
+        }
         _ => return Err(Errno::EINVAL),
     };
     wait_child(who, options)

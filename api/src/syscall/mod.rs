@@ -8,7 +8,7 @@ use linux_raw_sys::general as nr;
 use crate::errno::{Errno, SysResult, encode};
 use crate::signal::{RestartKind, SyscallRestart};
 use crate::sys::{
-    cputime, fs, futex, itimer, misc, mm, net, poll, prctl, rseq, sched, signal, task, time,
+    cputime, fs, futex, itimer, misc, mm, net, pidfd, poll, prctl, rseq, sched, signal, task, time,
 };
 
 /// Handles the syscall the user context trapped with, writing the result.
@@ -177,6 +177,9 @@ fn dispatch(uctx: &mut UserContext, sysno: usize, a: [usize; 6]) -> SysResult {
         nr::__NR_rt_tgsigqueueinfo => {
             signal::sys_rt_tgsigqueueinfo(i(a[0]), i(a[1]), i(a[2]), a[3])
         }
+        nr::__NR_pidfd_open => pidfd::sys_pidfd_open(i(a[0]), u(a[1])),
+        nr::__NR_pidfd_send_signal => pidfd::sys_pidfd_send_signal(i(a[0]), i(a[1]), a[2], u(a[3])),
+        nr::__NR_pidfd_getfd => pidfd::sys_pidfd_getfd(i(a[0]), i(a[1]), u(a[2])),
         nr::__NR_rt_sigreturn => signal::sys_rt_sigreturn(uctx),
         nr::__NR_sigaltstack => signal::sys_sigaltstack(uctx, a[0], a[1]),
         nr::__NR_restart_syscall => signal::sys_restart_syscall(),

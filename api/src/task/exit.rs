@@ -101,6 +101,8 @@ fn become_zombie(proc: &Arc<Process>) {
     }
 
     proc.zombie.store(true, Ordering::Release);
+    // Pidfds of the process become readable.
+    crate::file::notify_readiness();
     proc.release_vfork_parent();
     if proc.pid == 1 {
         let st = proc.exit_status.load(Ordering::Acquire);

@@ -360,8 +360,11 @@ pub fn all_processes() -> Vec<Arc<Process>> {
         .collect()
 }
 
+/// Forgets a reaped process: its pid names nothing any more (pidfds of it
+/// poll as hung up).
 pub(crate) fn unregister_process(pid: i32) {
     PROCESSES.lock().remove(&pid);
+    crate::file::notify_readiness();
 }
 
 /// The calling thread.
