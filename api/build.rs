@@ -17,8 +17,11 @@ fn main() {
         .into_iter()
         .find(|cc| Command::new(cc).arg("--version").output().is_ok())
         .expect("the x86_64 vDSO needs gcc (scripts/setup.sh installs it)");
+    // Freestanding: the code must not call into libc or libgcc, use a stack
+    // protector canary (no TLS is set up for it) or need a GOT.
     let status = Command::new(cc)
-        .args(["-nostdlib", "-shared", "-fPIC"])
+        .args(["-O2", "-nostdlib", "-shared", "-fPIC", "-ffreestanding"])
+        .args(["-fno-stack-protector", "-fcf-protection=none", "-fno-plt"])
         .arg(format!("-Wl,-T,{}", src.join("vdso.lds").display()))
         .args([
             "-Wl,--hash-style=both",
@@ -30,7 +33,7 @@ fn main() {
         ])
         .arg("-o")
         .arg(&out)
-        .arg(src.join("x86_64.S"))
+        .arg(src.join("x86_64.c"))
         .status()
         .expect("running gcc for the vDSO");
     assert!(status.success(), "linking the vDSO failed");

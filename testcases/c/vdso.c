@@ -1,7 +1,8 @@
 /* vDSO (x86_64): the shared object the kernel maps into every program and
  * names in AT_SYSINFO_EHDR, read the way glibc's loader reads it:
  *   - AT_SYSINFO_EHDR is non-zero, page-aligned, and /proc/self/maps has an
- *     r-xp mapping named [vdso] starting there;
+ *     r-xp mapping named [vdso] starting there, and a read-only [vvar]
+ *     (its data) a few pages below;
  *   - it holds an ELF64 ET_DYN x86_64 image whose PT_DYNAMIC leads to the
  *     symbol, string, hash (DT_HASH and DT_GNU_HASH) and version tables, and
  *     DT_SONAME is linux-vdso.so.1;
@@ -12,8 +13,9 @@
  *   - called through the looked-up pointers they agree with the raw
  *     syscalls, and a bad clock gives -EINVAL as the return value (errno is
  *     left alone);
+ *   - its clock readings interleaved with the syscall's never go back, on
+ *     the clocks it reads itself and on one it passes to the syscall;
  *   - a forked child has the same vDSO and can call it.
- * Linux also maps [vvar] (the vDSO's data); that is not tested.
  * On riscv64 the program only says that it is x86_64-only (the reference,
  * qemu-user, has no vDSO). */
 #include "t.h"
@@ -93,6 +95,16 @@ static int check_mapping(struct vdso *v, uintptr_t base)
     EXPECT("maps: mapping starts at AT_SYSINFO_EHDR", v->start == base);
     EXPECT("maps: named [vdso]", strcmp(name, "[vdso]") == 0);
     EXPECT("maps: permissions r-xp", strcmp(perms, "r-xp") == 0);
+    /* its data page(s): [vvar], read-only, a few pages below (Linux 6.x
+     * has [vvar_vclock] in between) */
+    int vvar = 0;
+    for (int k = 1; k <= 16 && !vvar; k++) {
+        uintptr_t s, e;
+        char p[5] = "", n[64] = "";
+        if (maps_line(base - k * 4096, &s, &e, p, n, sizeof n) && strcmp(n, "[vvar]") == 0)
+            vvar = strcmp(p, "r--p") == 0 ? 1 : -1;
+    }
+    EXPECT("maps: a read-only [vvar] below it", vvar == 1);
     return 1;
 }
 
@@ -372,6 +384,23 @@ static void call_clock_gettime(clock_fn fn, clockid_t clock, const char *label)
     report(label, r, a <= ns(t) && ns(t) <= b && t.tv_nsec >= 0 && t.tv_nsec < 1000000000);
 }
 
+/* Reads from the vDSO and from syscalls, interleaved, never go back: the
+ * two are one clock (on every clock, whether the vDSO reads it itself or
+ * falls back to the syscall). */
+static void interleave(clock_fn fn, clockid_t clock, const char *name)
+{
+    int ok = 1;
+    long long last = raw_ns(clock);
+    for (int i = 0; i < 2000 && ok; i++) {
+        struct timespec t = {0, 0};
+        ok = fn(clock, &t) == 0 && last <= ns(t);
+        long long b = raw_ns(clock);
+        ok = ok && ns(t) <= b;
+        last = b;
+    }
+    printf("%s: vDSO and syscall readings interleaved never go back: %s\n", name, ok ? "ok" : "FAIL");
+}
+
 static void call_clock_getres(clock_fn fn, clockid_t clock, const char *label)
 {
     struct timespec mine = {-1, -1}, sys = {-2, -2};
@@ -472,6 +501,12 @@ int main(void)
         call_clock_gettime(gettime, CLOCK_MONOTONIC, "__vdso_clock_gettime(CLOCK_MONOTONIC)");
         call_clock_gettime(gettime, CLOCK_REALTIME, "__vdso_clock_gettime(CLOCK_REALTIME)");
         call_bad_clock(gettime, "__vdso_clock_gettime");
+        interleave(gettime, CLOCK_MONOTONIC, "CLOCK_MONOTONIC");
+        interleave(gettime, CLOCK_REALTIME, "CLOCK_REALTIME");
+        interleave(gettime, CLOCK_BOOTTIME, "CLOCK_BOOTTIME");
+        interleave(gettime, CLOCK_MONOTONIC_RAW, "CLOCK_MONOTONIC_RAW");
+        interleave(gettime, CLOCK_MONOTONIC_COARSE, "CLOCK_MONOTONIC_COARSE");
+        interleave(gettime, CLOCK_THREAD_CPUTIME_ID, "CLOCK_THREAD_CPUTIME_ID");
     }
     if (getres) {
         call_clock_getres(getres, CLOCK_MONOTONIC, "__vdso_clock_getres(CLOCK_MONOTONIC) == syscall");

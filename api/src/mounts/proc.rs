@@ -489,6 +489,8 @@ fn maps(p: &Arc<Process>) -> String {
             }
             None if vma.start < STACK_TOP && vma.end >= STACK_TOP => "[stack]".into(),
             None if Some(vma.start) == vdso => "[vdso]".into(),
+            // The vDSO's data page lies right below it.
+            None if Some(vma.end) == vdso => "[vvar]".into(),
             None => String::new(),
         };
         if !name.is_empty() {

@@ -13,6 +13,29 @@ pub const fn khz_from_nanos(ticks: u64, nanos: u64) -> u64 {
     (ticks as u128 * 1_000_000 / nanos as u128) as u64
 }
 
+/// Ticks of a clock to nanoseconds as `(ticks * mult) >> SHIFT`: the one
+/// formula the kernel and the vDSO (which reads the clock in user space)
+/// both compute, so their readings agree to the nanosecond.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TickScale {
+    pub mult: u64,
+}
+
+impl TickScale {
+    pub const SHIFT: u32 = 32;
+
+    /// The scale of a `khz` clock (at least 1 kHz).
+    pub const fn from_khz(khz: u64) -> Self {
+        Self {
+            mult: ((1_000_000u128 << Self::SHIFT) / khz as u128) as u64,
+        }
+    }
+
+    pub const fn nanos(&self, ticks: u64) -> u64 {
+        ((ticks as u128 * self.mult as u128) >> Self::SHIFT) as u64
+    }
+}
+
 /// A measurement of a clock against a reference: the ticks counted, and by how many ticks the
 /// true value may be off (the reading windows at both ends).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -64,6 +87,23 @@ mod tests {
     fn nanos_calibration() {
         assert_eq!(khz_from_nanos(10_000_000, 10_000_000), 1_000_000);
         assert_eq!(khz_from_nanos(1_000_000, 10_000_000), 100_000);
+    }
+
+    #[test]
+    fn tick_scale() {
+        let ghz = TickScale::from_khz(1_000_000);
+        assert_eq!(ghz.nanos(123_456_789), 123_456_789);
+        // 2.6 GHz: a day of ticks is a day, off by at most a tick's share
+        // of the truncated multiplier (ticks / 2^32 ns: 52 us a day, far
+        // below what the frequency's measurement leaves).
+        let s = TickScale::from_khz(2_600_000);
+        let day = 86_400 * 1_000_000_000u64;
+        let ticks = 86_400 * 2_600_000_000;
+        assert!(s.nanos(ticks).abs_diff(day) <= ticks >> 32);
+        // A 1 kHz clock: a tick is a millisecond, and years do not overflow.
+        let slow = TickScale::from_khz(1);
+        assert_eq!(slow.nanos(1), 1_000_000);
+        assert_eq!(slow.nanos(1000 * 86_400 * 365 * 100) / day, 36_500);
     }
 
     #[test]

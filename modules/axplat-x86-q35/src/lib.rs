@@ -43,6 +43,8 @@ mod pit;
 mod power;
 #[cfg(target_os = "none")]
 mod time;
+#[cfg(target_os = "none")]
+pub use time::{TscClock, tsc_clock};
 #[cfg(all(target_os = "none", feature = "fp-simd"))]
 mod xstate;
 

@@ -12,11 +12,12 @@ use lazyinit::LazyInit;
 use raw_cpuid::CpuId;
 
 use crate::config::devices::TIMER_FREQUENCY;
+use crate::freq::TickScale;
 
 /// Conversions between TSC ticks (counted from boot) and nanoseconds.
 struct Clock {
     tsc_at_boot: u64,
-    ticks_to_nanos: Ratio,
+    ticks_to_nanos: TickScale,
     nanos_to_ticks: Ratio,
 }
 
@@ -64,7 +65,7 @@ pub fn init_early() {
     let khz = khz as u32; // at most 20 GHz (checked by the PIT path, true of the others)
     CLOCK.init_once(Clock {
         tsc_at_boot: rdtsc(),
-        ticks_to_nanos: Ratio::new(1_000_000, khz),
+        ticks_to_nanos: TickScale::from_khz(khz as u64),
         nanos_to_ticks: Ratio::new(khz, 1_000_000),
     });
 
@@ -127,6 +128,26 @@ pub fn init_primary() {
     }
 }
 
+/// The monotonic clock as user space can read it itself (the vDSO):
+/// nanoseconds since boot = `scale.nanos(rdtsc() - tsc_at_boot)`, and the
+/// wall clock that plus `epoch_offset_nanos`.
+#[derive(Clone, Copy, Debug)]
+pub struct TscClock {
+    pub tsc_at_boot: u64,
+    pub scale: TickScale,
+    pub epoch_offset_nanos: u64,
+}
+
+/// The clock's parameters, once the clock is set up.
+pub fn tsc_clock() -> Option<TscClock> {
+    let clock = CLOCK.get()?;
+    Some(TscClock {
+        tsc_at_boot: clock.tsc_at_boot,
+        scale: clock.ticks_to_nanos,
+        epoch_offset_nanos: EPOCH_OFFSET_NANOS.load(Ordering::Relaxed),
+    })
+}
+
 struct TimeIfImpl;
 
 #[impl_plat_interface]
@@ -136,7 +157,7 @@ impl TimeIf for TimeIfImpl {
     }
 
     fn ticks_to_nanos(ticks: u64) -> u64 {
-        CLOCK.ticks_to_nanos.mul_trunc(ticks)
+        CLOCK.ticks_to_nanos.nanos(ticks)
     }
 
     fn nanos_to_ticks(nanos: u64) -> u64 {
