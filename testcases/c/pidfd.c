@@ -1,6 +1,7 @@
 /* pidfds: pidfd_open, CLONE_PIDFD (clone and clone3), poll readiness at
  * exit and reaping, waitid(P_PIDFD), pidfd_send_signal with and without a
- * siginfo, pidfd_getfd, and their errors. */
+ * siginfo, pidfd_getfd, and their errors; pidfds of one thread
+ * (PIDFD_THREAD, CLONE_PIDFD with CLONE_THREAD) and PIDFD_SELF_*. */
 #include "t.h"
 #include <limits.h>
 #include <poll.h>
@@ -14,6 +15,11 @@
 #define CLONE_PIDFD 0x1000
 #endif
 #define PIDFD_NONBLOCK O_NONBLOCK
+#define PIDFD_THREAD O_EXCL
+#define PIDFD_SELF_THREAD -10000
+#define PIDFD_SELF_THREAD_GROUP -10001
+#define PIDFD_SIGNAL_THREAD 1
+#define PIDFD_SIGNAL_THREAD_GROUP 2
 
 static int pidfd_open(pid_t pid, unsigned flags)
 {
@@ -83,7 +89,8 @@ static pid_t child_waiting(int go[2], int code)
 static void *thread_sleeps(void *arg)
 {
     *(volatile pid_t *)arg = gettid();
-    pause();
+    for (;;)
+        pause(); /* until cancelled */
     return NULL;
 }
 
@@ -289,10 +296,132 @@ static void test_send_signal(void)
     close(fd);
 }
 
+static volatile pid_t handled_in;
+
+static void note_thread(int sig)
+{
+    (void)sig;
+    handled_in = gettid();
+}
+
+/* Whether fdinfo of `fd` says Pid: `want`. */
+static int fdinfo_pid_is(int fd, int want)
+{
+    char path[64], line[128];
+    snprintf(path, sizeof path, "/proc/self/fdinfo/%d", fd);
+    FILE *f = fopen(path, "r");
+    int found = 0, v;
+    while (f && fgets(line, sizeof line, f))
+        if (sscanf(line, "Pid: %d", &v) == 1)
+            found = v == want;
+    if (f)
+        fclose(f);
+    return found;
+}
+
+/* A pidfd of one thread: readable once the thread exited, hung up at once
+ * (a thread other than the leader is released when it exits); signals go
+ * to that thread; it is nobody's child. */
+static void test_thread(void)
+{
+    signal(SIGUSR1, note_thread);
+    int go[2];
+    pipe(go);
+    volatile pid_t tid = 0;
+    pthread_t th;
+    pthread_create(&th, NULL, thread_sleeps, (void *)&tid);
+    while (!tid)
+        usleep(1000);
+    int fd = pidfd_open(tid, PIDFD_THREAD);
+    EXPECT("pidfd_open PIDFD_THREAD", fd >= 3);
+    printf("PIDFD_THREAD in F_GETFL: %d\n", !!(fcntl(fd, F_GETFL) & PIDFD_THREAD));
+    printf("poll a running thread: %s\n", bits(ready(fd)));
+    handled_in = 0;
+    CHECK("pidfd_send_signal to the thread", pidfd_send_signal(fd, SIGUSR1, NULL, 0));
+    while (!handled_in)
+        usleep(1000);
+    printf("handled in that thread: %d\n", handled_in == tid);
+    siginfo_t si;
+    int r = wait_pidfd(fd, &si, WEXITED | WNOHANG);
+    report_wait("waitid of a thread pidfd", r, &si, 0);
+    int dup = pidfd_getfd(fd, 1, 0);
+    EXPECT("pidfd_getfd through a thread pidfd", dup >= 0);
+    close(dup);
+    printf("fdinfo Pid is the tid: %d\n", fdinfo_pid_is(fd, tid));
+    pthread_cancel(th);
+    pthread_join(th, NULL);
+    int revents = 0;
+    for (int i = 0; i < 2000 && !(revents & POLLHUP); i++) {
+        revents = ready(fd);
+        if (!(revents & POLLHUP))
+            usleep(1000);
+    }
+    printf("poll an exited thread: %s\n", bits(revents));
+    CHECK("pidfd_send_signal to an exited thread", pidfd_send_signal(fd, 0, NULL, 0));
+    CHECK("pidfd_getfd of an exited thread", pidfd_getfd(fd, 1, 0));
+    printf("fdinfo Pid of an exited thread is -1: %d\n", fdinfo_pid_is(fd, -1));
+    CHECK("pidfd_open PIDFD_THREAD of an exited thread", pidfd_open(tid, PIDFD_THREAD));
+    close(fd);
+
+    /* the leader's thread pidfd: a process pidfd with PIDFD_THREAD */
+    fd = pidfd_open(getpid(), PIDFD_THREAD);
+    EXPECT("pidfd_open PIDFD_THREAD of the leader", fd >= 3);
+    handled_in = 0;
+    CHECK("pidfd_send_signal to the leader thread", pidfd_send_signal(fd, SIGUSR1, NULL, 0));
+    printf("handled in the leader: %d\n", handled_in == getpid());
+    CHECK("scope THREAD_GROUP through a thread pidfd",
+          pidfd_send_signal(fd, SIGUSR1, NULL, PIDFD_SIGNAL_THREAD_GROUP));
+    close(fd);
+
+    /* PIDFD_SELF_*: the caller, without a pidfd */
+    handled_in = 0;
+    CHECK("PIDFD_SELF_THREAD", pidfd_send_signal(PIDFD_SELF_THREAD, SIGUSR1, NULL, 0));
+    printf("handled in the caller: %d\n", handled_in == gettid());
+    CHECK("PIDFD_SELF_THREAD_GROUP sig 0", pidfd_send_signal(PIDFD_SELF_THREAD_GROUP, 0, NULL, 0));
+    CHECK("pidfd_getfd PIDFD_SELF_THREAD", pidfd_getfd(PIDFD_SELF_THREAD, 1, 0));
+    siginfo_t si2;
+    r = wait_pidfd(PIDFD_SELF_THREAD, &si2, WEXITED | WNOHANG);
+    report_wait("waitid PIDFD_SELF_THREAD", r, &si2, 0);
+
+    /* a leader that exits before its other thread: its thread pidfd, like
+     * its process pidfd, waits for the whole group */
+    int told[2];
+    pipe(told);
+    pid_t c = fork();
+    if (c == 0) {
+        close(go[1]);
+        pthread_t t2;
+        pthread_create(&t2, NULL, exit_on_byte, &go[0]);
+        write(told[1], "x", 1);
+        pthread_exit(NULL);
+    }
+    fd = pidfd_open(c, PIDFD_THREAD);
+    char x;
+    read(told[0], &x, 1);
+    usleep(100000);
+    printf("leader thread exited, its group runs: %s\n", bits(ready(fd)));
+    close(go[1]);
+    r = wait_pidfd(fd, &si, WEXITED);
+    report_wait("waitid through the leader's thread pidfd", r, &si, c);
+    printf("after reaping: %s\n", bits(ready(fd)));
+    close(fd);
+    signal(SIGUSR1, SIG_DFL);
+}
+
 static int clone_child(void *arg)
 {
     (void)arg;
     _exit(4);
+}
+
+/* A bare thread (no glibc thread setup): waits for a byte, then exits
+ * alone. */
+static int raw_thread(void *arg)
+{
+    char c;
+    read(*(int *)arg, &c, 1);
+    syscall(SYS_exit, 0);
+    return 0;
 }
 
 static void test_clone(void)
@@ -341,6 +470,26 @@ static void test_clone(void)
     EXPECT("CLONE_VFORK|CLONE_PIDFD", c > 0 && pidfd >= 3);
     r = wait_pidfd(pidfd, &si, WEXITED);
     report_wait("vfork child through its pidfd", r, &si, c);
+    close(pidfd);
+
+    /* a thread made with CLONE_PIDFD: its pidfd names the thread */
+    static char tstack[65536];
+    static int thread_go[2];
+    pipe(thread_go);
+    pidfd = -1;
+    int flags = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM | CLONE_PIDFD;
+    c = clone(raw_thread, tstack + sizeof tstack, flags, &thread_go[0], &pidfd);
+    EXPECT("CLONE_THREAD|CLONE_PIDFD", c > 0 && pidfd >= 3);
+    printf("its pidfd is a thread pidfd: %d\n", !!(fcntl(pidfd, F_GETFL) & PIDFD_THREAD));
+    printf("poll the running thread: %s\n", bits(ready(pidfd)));
+    write(thread_go[1], "x", 1);
+    int revents = 0;
+    for (int i = 0; i < 2000 && !(revents & POLLHUP); i++) {
+        revents = ready(pidfd);
+        if (!(revents & POLLHUP))
+            usleep(1000);
+    }
+    printf("poll the thread once exited: %s\n", bits(revents));
     close(pidfd);
 }
 
@@ -437,6 +586,7 @@ int main(void)
     test_open();
     test_exit_and_wait();
     test_readiness();
+    test_thread();
     test_send_signal();
     if (!REF_IS_QEMU) /* qemu-user 7.2 refuses CLONE_PIDFD */
         test_clone();

@@ -1,6 +1,7 @@
-//! A pidfd: an fd that names a process (pidfd_open, CLONE_PIDFD). It holds
-//! the process itself, so it stays valid when the pid is reaped: it then
-//! reads as reaped (poll's POLLHUP, ESRCH to signals, Pid -1 in fdinfo).
+//! A pidfd: an fd that names a process, or one thread of it (pidfd_open,
+//! CLONE_PIDFD). It holds the process itself, so it stays valid when the
+//! pid is released: it then reads as such (poll's POLLHUP, ESRCH to
+//! signals, Pid -1 in fdinfo).
 
 use alloc::format;
 use alloc::string::String;
@@ -10,35 +11,72 @@ use core::sync::atomic::Ordering;
 
 use super::{FileLike, Kstat, events};
 use crate::errno::{Errno, SysResult};
-use crate::task::{Process, find_process};
+use crate::task::{Process, find_process, find_thread};
 
 pub struct PidFd {
     process: Arc<Process>,
+    /// The thread it names, for a pidfd of one thread (PIDFD_THREAD).
+    thread: Option<i32>,
     ino: u64,
 }
 
 impl PidFd {
-    pub fn new(process: Arc<Process>) -> Arc<Self> {
+    /// A pidfd of `process`, or of its thread `thread`.
+    pub fn new(process: Arc<Process>, thread: Option<i32>) -> Arc<Self> {
         Arc::new(Self {
             process,
+            thread,
             ino: super::anon_ino(),
         })
     }
 
-    /// The process, reaped or not.
+    /// The process, reaped or not (a thread's process for a thread pidfd).
     pub fn process(&self) -> &Arc<Process> {
         &self.process
     }
 
-    /// Whether the process was reaped (its pid names nothing any more).
-    pub fn reaped(&self) -> bool {
+    /// The pid (or tid) it names.
+    pub fn pid(&self) -> i32 {
+        self.thread.unwrap_or(self.process.pid)
+    }
+
+    /// Whether it names one thread rather than a process.
+    pub fn is_thread(&self) -> bool {
+        self.thread.is_some()
+    }
+
+    fn reaped(&self) -> bool {
         !find_process(self.process.pid).is_some_and(|p| Arc::ptr_eq(&p, &self.process))
     }
 
-    /// The process while it can still take signals or give fds: not
-    /// reaped. ESRCH after.
+    fn thread_exited(&self, tid: i32) -> bool {
+        find_thread(tid).is_none_or(|t| !Arc::ptr_eq(&t.process, &self.process))
+    }
+
+    /// Whether what it names has exited: the thread, or the whole thread
+    /// group (also for the leader's thread pidfd: Linux delays a leader's
+    /// exit until its group's).
+    fn exited(&self) -> bool {
+        match self.thread {
+            Some(tid) if tid != self.process.pid => self.thread_exited(tid),
+            _ => self.process.zombie.load(Ordering::Acquire),
+        }
+    }
+
+    /// Whether its pid names nothing any more: the process was reaped, or
+    /// the thread exited (a thread other than the leader is released at
+    /// once; the leader stays until its process is reaped).
+    pub fn released(&self) -> bool {
+        match self.thread {
+            Some(tid) if tid != self.process.pid => self.thread_exited(tid),
+            _ => self.reaped(),
+        }
+    }
+
+    /// The process while what the pidfd names can still take signals or
+    /// give fds; ESRCH once released.
     pub fn live_process(&self) -> SysResult<&Arc<Process>> {
-        if self.reaped() {
+        if self.released() {
             Err(Errno::ESRCH)
         } else {
             Ok(&self.process)
@@ -67,12 +105,11 @@ impl FileLike for PidFd {
         })
     }
 
-    /// Readable once the whole thread group has exited; hung up once it is
-    /// reaped too.
+    /// Readable once what it names has exited; hung up once released too.
     fn poll(&self) -> u16 {
-        if self.reaped() {
+        if self.released() {
             events::POLLIN | events::POLLRDNORM | events::POLLHUP
-        } else if self.process.zombie.load(Ordering::Acquire) {
+        } else if self.exited() {
             events::POLLIN | events::POLLRDNORM
         } else {
             0
@@ -80,7 +117,7 @@ impl FileLike for PidFd {
     }
 
     fn fdinfo(&self) -> String {
-        let pid = if self.reaped() { -1 } else { self.process.pid };
+        let pid = if self.released() { -1 } else { self.pid() };
         format!("Pid:\t{pid}\nNSpid:\t{pid}\n")
     }
 

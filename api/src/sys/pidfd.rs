@@ -10,7 +10,7 @@ use super::signal::{check_claim, kill_all, processes_in_group, send_specific};
 use crate::errno::{Errno, SysResult};
 use crate::file::{OpenFile, PidFd};
 use crate::signal::{SigInfo, code};
-use crate::task::{Process, current_process, find_process, find_thread};
+use crate::task::{Process, current_process, current_thread, find_process, find_thread};
 use crate::uaccess::read_val;
 
 /// pidfd_open's flag for a pidfd naming one thread (Linux 6.9).
@@ -22,6 +22,10 @@ const PIDFD_SIGNAL_THREAD: u32 = 1 << 0;
 const PIDFD_SIGNAL_THREAD_GROUP: u32 = 1 << 1;
 const PIDFD_SIGNAL_PROCESS_GROUP: u32 = 1 << 2;
 
+/// pidfd_send_signal's stand-ins for a pidfd of the caller (Linux 6.15).
+const PIDFD_SELF_THREAD: i32 = -10000;
+const PIDFD_SELF_THREAD_GROUP: i32 = -10001;
+
 /// The pidfd open as `fd`, and whether it is nonblocking; EBADF when `fd`
 /// is not open or is no pidfd.
 pub fn pidfd_at(fd: i32) -> SysResult<(Arc<PidFd>, bool)> {
@@ -32,11 +36,17 @@ pub fn pidfd_at(fd: i32) -> SysResult<(Arc<PidFd>, bool)> {
     Ok((pidfd, nonblock))
 }
 
-/// Installs a pidfd for `process` in the caller's table (always
-/// close-on-exec, as Linux makes them).
-pub fn install_pidfd(process: Arc<Process>, nonblock: bool) -> SysResult<i32> {
-    let status = O_RDWR | if nonblock { O_NONBLOCK } else { 0 };
-    super::fs::install(PidFd::new(process), status, true)
+/// Installs a pidfd for `process` (or its thread `thread`) in the caller's
+/// table, always close-on-exec as Linux makes them.
+pub fn install_pidfd(process: Arc<Process>, thread: Option<i32>, nonblock: bool) -> SysResult<i32> {
+    let mut status = O_RDWR;
+    if thread.is_some() {
+        status |= PIDFD_THREAD;
+    }
+    if nonblock {
+        status |= O_NONBLOCK;
+    }
+    super::fs::install(PidFd::new(process, thread), status, true)
 }
 
 /// Removes a pidfd `install_pidfd` put at `fd` (a clone that failed after).
@@ -48,69 +58,129 @@ pub fn sys_pidfd_open(pid: i32, flags: u32) -> SysResult {
     if flags & !(O_NONBLOCK | PIDFD_THREAD) != 0 || pid <= 0 {
         return Err(Errno::EINVAL);
     }
-    if flags & PIDFD_THREAD != 0 {
-        // A pidfd naming a single thread is not supported.
-        log::debug!("pidfd_open: PIDFD_THREAD is not supported -> EINVAL");
-        return Err(Errno::EINVAL);
+    let nonblock = flags & O_NONBLOCK != 0;
+    let fd = if flags & PIDFD_THREAD != 0 {
+        // Any thread; a leader that exited before the rest of its group
+        // still has its pid until the group is reaped.
+        match find_thread(pid) {
+            Some(t) => install_pidfd(t.process.clone(), Some(pid), nonblock)?,
+            None => {
+                let p = find_process(pid).ok_or(Errno::ESRCH)?;
+                install_pidfd(p, Some(pid), nonblock)?
+            }
+        }
+    } else {
+        match find_process(pid) {
+            Some(p) => install_pidfd(p, None, nonblock)?,
+            // A thread that is not its group's leader names no process.
+            None if find_thread(pid).is_some() => return Err(Errno::ENOENT),
+            None => return Err(Errno::ESRCH),
+        }
+    };
+    Ok(fd as isize)
+}
+
+/// What pidfd_send_signal aims at: the process, the pid the pidfd names,
+/// and whether that is one thread.
+struct SignalTarget {
+    process: Arc<Process>,
+    pid: i32,
+    thread: bool,
+    /// The pidfd, to tell whether its pid was released (None: the caller).
+    pidfd: Option<Arc<PidFd>>,
+}
+
+impl SignalTarget {
+    fn of(fd: i32) -> SysResult<Self> {
+        match fd {
+            PIDFD_SELF_THREAD | PIDFD_SELF_THREAD_GROUP => {
+                let me = current_thread();
+                let thread = fd == PIDFD_SELF_THREAD;
+                Ok(Self {
+                    pid: if thread { me.tid } else { me.process.pid },
+                    process: me.process.clone(),
+                    thread,
+                    pidfd: None,
+                })
+            }
+            _ => {
+                let (pidfd, _) = pidfd_at(fd)?;
+                Ok(Self {
+                    process: pidfd.process().clone(),
+                    pid: pidfd.pid(),
+                    thread: pidfd.is_thread(),
+                    pidfd: Some(pidfd),
+                })
+            }
+        }
     }
-    match find_process(pid) {
-        Some(p) => install_pidfd(p, flags & O_NONBLOCK != 0).map(|fd| fd as isize),
-        // A thread that is not its group's leader names no process.
-        None if find_thread(pid).is_some() => Err(Errno::ENOENT),
-        None => Err(Errno::ESRCH),
+
+    fn live(&self) -> SysResult<()> {
+        match &self.pidfd {
+            Some(p) => p.live_process().map(|_| ()),
+            None => Ok(()),
+        }
     }
 }
 
-/// Linux's do_pidfd_send_signal: the scope comes from `flags` (the whole
-/// process by default); a siginfo from user space must carry `sig`, and
-/// only a thread signalling itself may pretend to be kill() or the kernel.
+/// Linux's pidfd_send_signal: the scope comes from `flags`, by default the
+/// thread or process the pidfd names; a siginfo from user space must carry
+/// `sig`, and only a thread signalling itself may pretend to be kill(),
+/// tgkill() or the kernel.
 pub fn sys_pidfd_send_signal(fd: i32, sig: i32, uinfo: usize, flags: u32) -> SysResult {
     const SCOPES: u32 =
         PIDFD_SIGNAL_THREAD | PIDFD_SIGNAL_THREAD_GROUP | PIDFD_SIGNAL_PROCESS_GROUP;
     if flags & !SCOPES != 0 || flags.count_ones() > 1 {
         return Err(Errno::EINVAL);
     }
-    let (pidfd, _) = pidfd_at(fd)?;
-    let pid = pidfd.process().pid;
+    let target = SignalTarget::of(fd)?;
+    let scope = match flags {
+        0 if target.thread => PIDFD_SIGNAL_THREAD,
+        0 => PIDFD_SIGNAL_THREAD_GROUP,
+        f => f,
+    };
     let info = if uinfo != 0 {
         let info: SigInfo = read_val(uinfo)?;
         if info.signo != sig {
             return Err(Errno::EINVAL);
         }
-        check_claim(&info, pid)?;
-        if flags == PIDFD_SIGNAL_PROCESS_GROUP && (info.code >= 0 || info.code == code::SI_TKILL) {
+        check_claim(&info, target.pid)?;
+        if scope == PIDFD_SIGNAL_PROCESS_GROUP && (info.code >= 0 || info.code == code::SI_TKILL) {
             return Err(Errno::EPERM);
         }
         info
     } else {
-        let si_code = if flags == PIDFD_SIGNAL_THREAD {
+        let si_code = if scope == PIDFD_SIGNAL_THREAD {
             code::SI_TKILL
         } else {
             code::SI_USER
         };
         SigInfo::from_process(sig as usize, si_code, current_process().pid)
     };
-    match flags {
+    match scope {
         // The group whose id is the pid, which may outlive its leader.
-        PIDFD_SIGNAL_PROCESS_GROUP => kill_all(processes_in_group(pid), sig, info),
+        PIDFD_SIGNAL_PROCESS_GROUP => kill_all(processes_in_group(target.pid), sig, info),
         PIDFD_SIGNAL_THREAD => {
-            pidfd.live_process()?;
-            send_specific(pid, pid, sig, info)
+            target.live()?;
+            send_specific(target.process.pid, target.pid, sig, info)
         }
-        _ => kill_all(vec![pidfd.live_process()?.clone()], sig, info),
+        _ => {
+            target.live()?;
+            kill_all(vec![target.process], sig, info)
+        }
     }
 }
 
 /// pidfd_getfd(2): a copy of another process's open file, close-on-exec.
-/// A process that is exiting or gone has no files to give (ESRCH).
+/// What is exiting or gone has no files to give (ESRCH).
 pub fn sys_pidfd_getfd(fd: i32, target_fd: i32, flags: u32) -> SysResult {
     if flags != 0 {
         return Err(Errno::EINVAL);
     }
     let (pidfd, _) = pidfd_at(fd)?;
     let target = pidfd.live_process()?;
-    let leader_running = find_thread(target.pid).is_some();
-    if !leader_running || target.exiting.load(core::sync::atomic::Ordering::Acquire) {
+    let running = find_thread(pidfd.pid()).is_some();
+    if !running || target.exiting.load(core::sync::atomic::Ordering::Acquire) {
         return Err(Errno::ESRCH);
     }
     let file: Arc<OpenFile> = target.fds.lock().get(target_fd)?;

@@ -61,11 +61,6 @@ fn check_clone_flags(flags: u64) -> SysResult<()> {
     if has(CLONE_PIDFD) && has(CLONE_DETACHED) {
         return Err(Errno::EINVAL);
     }
-    if has(CLONE_PIDFD) && has(CLONE_THREAD) {
-        // Linux 6.9 gives a pidfd naming the new thread; no such pidfds here.
-        log::debug!("clone: CLONE_PIDFD for a thread is not supported -> EINVAL");
-        return Err(Errno::EINVAL);
-    }
     Ok(())
 }
 
@@ -154,7 +149,7 @@ pub fn sys_clone(
                 .store(parent_thread.tid, Ordering::Relaxed);
         }
         if flags & CLONE_PIDFD != 0
-            && let Err(e) = give_pidfd(&child, pidfd)
+            && let Err(e) = give_pidfd(&child, None, pidfd)
         {
             // As Linux: no child when its pidfd cannot be handed over.
             task::unregister_process(tid);
@@ -184,6 +179,13 @@ pub fn sys_clone(
         signal,
         parent_thread.comm.lock().clone(),
     );
+    // A new thread's pidfd names the thread (Linux 6.9's PIDFD_THREAD).
+    if flags & (CLONE_THREAD | CLONE_PIDFD) == CLONE_THREAD | CLONE_PIDFD
+        && let Err(e) = give_pidfd(&process, Some(tid), pidfd)
+    {
+        thread.unregister();
+        return Err(e);
+    }
     // A copy of the memory keeps the rseq area; shared memory does not.
     if flags & CLONE_VM == 0 {
         thread.rseq.inherit(&parent_thread.rseq);
@@ -211,10 +213,10 @@ pub fn sys_clone(
     Ok(tid as isize)
 }
 
-/// Installs a pidfd for the new `child` in the caller's table and stores
-/// its number at `at`.
-fn give_pidfd(child: &Arc<Process>, at: usize) -> SysResult<()> {
-    let fd = super::pidfd::install_pidfd(child.clone(), false)?;
+/// Installs a pidfd for the new `child` (or its new thread `thread`) in
+/// the caller's table and stores its number at `at`.
+fn give_pidfd(child: &Arc<Process>, thread: Option<i32>, at: usize) -> SysResult<()> {
+    let fd = super::pidfd::install_pidfd(child.clone(), thread, false)?;
     write_val(at, &fd).inspect_err(|_| super::pidfd::uninstall_pidfd(fd))
 }
 

@@ -184,8 +184,9 @@ impl Thread {
         self.task.call_once(|| Arc::downgrade(task));
     }
 
-    /// Forgets the thread's tid as it exits.
-    fn unregister(&self) {
+    /// Forgets the thread's tid as it exits (or as a clone that made it
+    /// fails before it runs).
+    pub(crate) fn unregister(&self) {
         THREADS.lock().remove(&self.tid);
     }
 }
