@@ -40,6 +40,8 @@ pub fn exit_current_thread() -> ! {
         crate::strace::thread_exit(t.tid, proc.exit_status.load(Ordering::Acquire));
     }
     t.unregister();
+    // Pidfds of the thread become readable.
+    crate::file::notify_readiness();
     if proc.live_threads.load(Ordering::Acquire) > 1 {
         signal_thread_orphans(&proc, t.tid);
     }
