@@ -60,6 +60,18 @@ static const char *bits(int revents)
     return buf;
 }
 
+/* Polls `fd` until it hangs up (at most 5 s); its last readiness bits. */
+static int wait_hup(int fd)
+{
+    int revents = 0;
+    for (int i = 0; i < 5000 && !(revents & POLLHUP); i++) {
+        revents = ready(fd);
+        if (!(revents & POLLHUP))
+            usleep(1000);
+    }
+    return revents;
+}
+
 static void report_wait(const char *what, int r, const siginfo_t *si, pid_t pid)
 {
     int e = errno;
@@ -184,11 +196,11 @@ static void *exit_on_byte(void *arg)
     return NULL;
 }
 
-/* Readiness follows the whole thread group, not its leader; a child that
- * nobody waits for is reaped at once and hangs up. */
-static void test_readiness(void)
+/* A child whose leader thread exits first (about 100 ms before this
+ * returns) while another thread waits for a byte on go[1]. */
+static pid_t leader_exits_first(int go[2])
 {
-    int go[2], told[2];
+    int told[2];
     pipe(go);
     pipe(told);
     pid_t c = fork();
@@ -200,10 +212,21 @@ static void test_readiness(void)
         pthread_exit(NULL); /* the other thread keeps the process alive */
     }
     close(go[0]);
-    int fd = pidfd_open(c, 0);
     char x;
     read(told[0], &x, 1);
+    close(told[0]);
+    close(told[1]);
     usleep(100000);
+    return c;
+}
+
+/* Readiness follows the whole thread group, not its leader; a child that
+ * nobody waits for is reaped at once and hangs up. */
+static void test_readiness(void)
+{
+    int go[2];
+    pid_t c = leader_exits_first(go);
+    int fd = pidfd_open(c, 0);
     printf("leader exited, a thread runs: %s\n", bits(ready(fd)));
     close(go[1]);
     struct pollfd p = {.fd = fd, .events = POLLIN};
@@ -218,12 +241,7 @@ static void test_readiness(void)
     c = child_waiting(go, 0);
     fd = pidfd_open(c, 0);
     close(go[1]);
-    int revents = 0;
-    for (int i = 0; i < 5000 && !(revents & POLLHUP); i++) {
-        revents = ready(fd);
-        if (!(revents & POLLHUP))
-            usleep(1000);
-    }
+    int revents = wait_hup(fd);
     printf("autoreaped child: %s\n", bits(revents));
     r = wait_pidfd(fd, &si, WEXITED);
     report_wait("waitid of an autoreaped child", r, &si, c);
@@ -325,8 +343,6 @@ static int fdinfo_pid_is(int fd, int want)
 static void test_thread(void)
 {
     signal(SIGUSR1, note_thread);
-    int go[2];
-    pipe(go);
     volatile pid_t tid = 0;
     pthread_t th;
     pthread_create(&th, NULL, thread_sleeps, (void *)&tid);
@@ -350,12 +366,7 @@ static void test_thread(void)
     printf("fdinfo Pid is the tid: %d\n", fdinfo_pid_is(fd, tid));
     pthread_cancel(th);
     pthread_join(th, NULL);
-    int revents = 0;
-    for (int i = 0; i < 2000 && !(revents & POLLHUP); i++) {
-        revents = ready(fd);
-        if (!(revents & POLLHUP))
-            usleep(1000);
-    }
+    int revents = wait_hup(fd);
     printf("poll an exited thread: %s\n", bits(revents));
     CHECK("pidfd_send_signal to an exited thread", pidfd_send_signal(fd, 0, NULL, 0));
     CHECK("pidfd_getfd of an exited thread", pidfd_getfd(fd, 1, 0));
@@ -385,20 +396,9 @@ static void test_thread(void)
 
     /* a leader that exits before its other thread: its thread pidfd, like
      * its process pidfd, waits for the whole group */
-    int told[2];
-    pipe(told);
-    pid_t c = fork();
-    if (c == 0) {
-        close(go[1]);
-        pthread_t t2;
-        pthread_create(&t2, NULL, exit_on_byte, &go[0]);
-        write(told[1], "x", 1);
-        pthread_exit(NULL);
-    }
+    int go[2];
+    pid_t c = leader_exits_first(go);
     fd = pidfd_open(c, PIDFD_THREAD);
-    char x;
-    read(told[0], &x, 1);
-    usleep(100000);
     printf("leader thread exited, its group runs: %s\n", bits(ready(fd)));
     close(go[1]);
     r = wait_pidfd(fd, &si, WEXITED);
@@ -483,12 +483,7 @@ static void test_clone(void)
     printf("its pidfd is a thread pidfd: %d\n", !!(fcntl(pidfd, F_GETFL) & PIDFD_THREAD));
     printf("poll the running thread: %s\n", bits(ready(pidfd)));
     write(thread_go[1], "x", 1);
-    int revents = 0;
-    for (int i = 0; i < 2000 && !(revents & POLLHUP); i++) {
-        revents = ready(pidfd);
-        if (!(revents & POLLHUP))
-            usleep(1000);
-    }
+    int revents = wait_hup(pidfd);
     printf("poll the thread once exited: %s\n", bits(revents));
     close(pidfd);
 }

@@ -163,38 +163,30 @@ fn task_dir(pid: i32) -> Gen {
     })
 }
 
-fn fd_dir(pid: i32) -> Gen {
+/// A directory with one entry per open fd of process `pid`, made by
+/// `entry(fd, file)`.
+fn per_fd_dir(pid: i32, entry: fn(i32, i32, &crate::file::OpenFile) -> Gen) -> Gen {
     Gen::dir(move || {
         let Some(p) = find_process(pid) else {
             return Vec::new();
         };
         let fds = p.fds.lock();
         fds.fds()
-            .map(|(fd, file)| {
-                let path = file.file.path();
-                (
-                    fd.to_string(),
-                    Gen::symlink(move || path.clone()).mode(0o700),
-                )
-            })
+            .map(|(fd, file)| (fd.to_string(), entry(pid, fd, file)))
             .collect()
+    })
+}
+
+fn fd_dir(pid: i32) -> Gen {
+    per_fd_dir(pid, |_, _, file| {
+        let path = file.file.path();
+        Gen::symlink(move || path.clone()).mode(0o700)
     })
     .mode(0o500)
 }
 
 fn fdinfo_dir(pid: i32) -> Gen {
-    Gen::dir(move || {
-        let Some(p) = find_process(pid) else {
-            return Vec::new();
-        };
-        let fds = p.fds.lock();
-        fds.fds()
-            .map(|(fd, _)| {
-                let text = move || fdinfo(pid, fd).into_bytes();
-                (fd.to_string(), Gen::file(text))
-            })
-            .collect()
-    })
+    per_fd_dir(pid, |pid, fd, _| Gen::file(move || fdinfo(pid, fd).into_bytes()))
 }
 
 /// `/proc/<pid>/fdinfo/N`: the position, the status flags (O_CLOEXEC
