@@ -186,7 +186,9 @@ fn fd_dir(pid: i32) -> Gen {
 }
 
 fn fdinfo_dir(pid: i32) -> Gen {
-    per_fd_dir(pid, |pid, fd, _| Gen::file(move || fdinfo(pid, fd).into_bytes()))
+    per_fd_dir(pid, |pid, fd, _| {
+        Gen::file(move || fdinfo(pid, fd).into_bytes())
+    })
 }
 
 /// `/proc/<pid>/fdinfo/N`: the position, the status flags (O_CLOEXEC
