@@ -215,6 +215,7 @@ impl TaskExt for ThreadRef {
         self.0.fpu.restore_current();
     }
     fn on_leave(&self) {
+        self.0.rseq.note_switched_out();
         self.0.fpu.save_current();
         cputime::switched_out(&self.0);
         load_page_table(axmm::kernel_page_table_root().as_usize());

@@ -3,12 +3,15 @@
 //! sched_getcpu reads it), and a critical section it was in when it was
 //! interrupted, preempted or given a signal is aborted to its abort handler.
 //!
-//! The kernel side runs on the way back to user mode: after an interrupt or
-//! with a signal about to be delivered, [`fixup`] moves the instruction
-//! pointer out of an active critical section; [`update_cpu`] then writes
-//! the CPU number if it changed.
+//! The kernel side runs on the way back to user mode: when the thread was
+//! switched out since it last ran there (preempted, blocked or moved to
+//! another CPU) or has a signal about to be delivered, [`fixup`] moves the
+//! instruction pointer out of an active critical section, as Linux's
+//! rseq_preempt/rseq_signal_deliver do; [`update_cpu`] then writes the CPU
+//! number if it changed. An interrupt that does not switch the thread out
+//! aborts nothing.
 
-use core::sync::atomic::{AtomicU32, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 
 use axhal::uspace::UserContext;
 
@@ -38,6 +41,9 @@ pub struct RseqState {
     reg: spin::Mutex<Option<Registration>>,
     /// The CPU number last written to the area (u32::MAX: none yet).
     cpu_written: AtomicU32,
+    /// Set when the thread is switched out: its critical section, if any,
+    /// must be aborted before it runs user code again.
+    switched_out: AtomicBool,
 }
 
 impl Default for RseqState {
@@ -45,6 +51,7 @@ impl Default for RseqState {
         Self {
             reg: spin::Mutex::new(None),
             cpu_written: AtomicU32::new(u32::MAX),
+            switched_out: AtomicBool::new(false),
         }
     }
 }
@@ -59,6 +66,16 @@ impl RseqState {
     pub fn set(&self, reg: Option<Registration>) {
         *self.reg.lock() = reg;
         self.cpu_written.store(u32::MAX, Ordering::Relaxed);
+    }
+
+    /// Notes that the thread is being switched out.
+    pub fn note_switched_out(&self) {
+        self.switched_out.store(true, Ordering::Relaxed);
+    }
+
+    /// Whether the thread was switched out since the last call.
+    pub fn take_switched_out(&self) -> bool {
+        self.switched_out.swap(false, Ordering::Relaxed)
     }
 
     /// A forked child keeps its parent thread's registration (its memory

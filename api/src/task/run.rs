@@ -72,7 +72,6 @@ pub fn user_entry(uctx: UserContext) {
             cputime::enter_user(t);
         });
         let reason = uctx.run();
-        let interrupted = matches!(reason, ReturnReason::Interrupt);
         super::with_current_thread(|t| {
             cputime::leave_user(t);
             super::itimer::check_cpu_timers(&t.process);
@@ -101,11 +100,13 @@ pub fn user_entry(uctx: UserContext) {
             }
             ReturnReason::Interrupt | ReturnReason::Unknown => None,
         };
-        // An interrupted (maybe preempted) critical section, or one a
+        // A critical section the thread was switched out of, or one a
         // signal handler is about to run over, is aborted first.
-        if interrupted || super::signal_pending() {
-            super::with_current_thread(|t| super::rseq::fixup(t, uctx));
-        }
+        super::with_current_thread(|t| {
+            if t.rseq.take_switched_out() || crate::signal::has_pending(t) {
+                super::rseq::fixup(t, uctx);
+            }
+        });
         signal::handle_signals(uctx, restart);
         super::sched::follow_affinity();
         if super::current_process()
