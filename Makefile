@@ -6,6 +6,7 @@ MEM    ?= 1G
 LOG    ?= warn
 MODE   ?= release
 STRACE ?= 0
+VDSO   ?= 1
 ACCEL  ?= $(shell scripts/detect-accel.sh $(ARCH))
 
 ifeq ($(ARCH),x86_64)
@@ -37,6 +38,7 @@ export AX_LOG := $(LOG)
 export AX_MODE := $(MODE)
 export AX_TARGET := $(TARGET)
 export KERNEL_STRACE := $(STRACE)
+export KERNEL_VDSO := $(VDSO)
 export RUSTFLAGS := -C link-arg=-T$(OUT_DIR)/linker_$(PLAT).lds -C link-arg=-no-pie \
 	-C link-arg=-znostart-stop-gc -C force-frame-pointers=yes
 

@@ -25,7 +25,7 @@ ARCHES=${ARCHES:-"x86_64 riscv64"}
 BOOT_TIMEOUT=${QEMU_TIMEOUT:-1800}
 unset QEMU_LOG QEMU_TIMEOUT QEMU_TEE QEMU_GDB QEMU_DRY_RUN
 # `make test` exports the kernel's RUSTFLAGS/AX_* variables: keep them away from host builds.
-unset RUSTFLAGS AX_CONFIG_PATH AX_LOG AX_MODE AX_TARGET KERNEL_STRACE
+unset RUSTFLAGS AX_CONFIG_PATH AX_LOG AX_MODE AX_TARGET KERNEL_STRACE KERNEL_VDSO
 # Make variables from `make test` must not leak into the nested makes with stale values.
 unset MAKEFLAGS MAKELEVEL MFLAGS
 

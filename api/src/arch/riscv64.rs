@@ -1,7 +1,7 @@
 //! riscv64 (Sv39): a 256 GiB user half, TLS in `tp`, clone's tls-before-
 //! child_tid argument order, and no legacy syscalls (the generic table only).
 
-use axhal::uspace::UserContext;
+use axhal::uspace::{ExceptionInfo, ExceptionKind, UserContext};
 
 use crate::errno::SysResult;
 use crate::signal::RestartKind;
@@ -56,6 +56,21 @@ pub fn in_kernel_trap<R>(f: impl FnOnce() -> R) -> R {
     let result = f();
     task.set_cpumask(allowed);
     result
+}
+
+/// Whether the kernel resolved an exception of user code itself, so the
+/// instruction is to run again rather than raise a signal. User mode may
+/// read the `time` CSR (the vDSO's clock), as on Linux; scounteren.TM is
+/// per hart and set on the first read that traps on each.
+pub fn resolve_user_exception(e: &ExceptionInfo) -> bool {
+    use riscv::register::scounteren;
+    if e.kind() != ExceptionKind::IllegalInstruction || scounteren::read().tm() {
+        return false;
+    }
+    // SAFETY: only widens what user mode may read: the time counter, which
+    // Linux gives user space too.
+    unsafe { scounteren::set_tm() };
+    true
 }
 
 /// Sets the user thread pointer (clone's CLONE_SETTLS).

@@ -2,7 +2,7 @@
 //! legacy syscalls (the pre-*at family, fork, poll, ...) routed to the
 //! handlers of their modern forms.
 
-use axhal::uspace::UserContext;
+use axhal::uspace::{ExceptionInfo, UserContext};
 use linux_raw_sys::general as nr;
 
 use crate::errno::{Errno, SysResult};
@@ -48,6 +48,12 @@ pub fn hwcap_auxv() -> alloc::vec::Vec<(usize, usize)> {
 /// may wake up on another CPU.
 pub fn in_kernel_trap<R>(f: impl FnOnce() -> R) -> R {
     f()
+}
+
+/// Whether the kernel resolved an exception of user code itself (so the
+/// instruction runs again): never on x86_64.
+pub fn resolve_user_exception(_e: &ExceptionInfo) -> bool {
+    false
 }
 
 /// Sets the user thread pointer (clone's CLONE_SETTLS).

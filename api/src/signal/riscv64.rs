@@ -9,11 +9,10 @@
 //! x1..x31) and the D-extension state (f0..f31, fcsr) in the 528-byte FP
 //! union, whose extension header stays "end" (no vector state).
 //!
-//! Linux returns from handlers through its vDSO's `__vdso_rt_sigreturn`. We
-//! have no vDSO: exec maps a one-page trampoline (`li a7, 139; ecall`) at
-//! the top of user space and `ra` points at it.
-//!
-//! Untested: riscv64 is still being brought up.
+//! Linux returns from handlers through its vDSO's `__vdso_rt_sigreturn`.
+//! Ours has that symbol too, but handlers return through a one-page
+//! trampoline (`li a7, 139; ecall`) exec maps at the top of user space,
+//! which `ra` points at: it is there also in a kernel built with VDSO=0.
 
 use axcpu::{FpState, GeneralRegisters};
 use axhal::uspace::{ExceptionInfo, ExceptionKind, UserContext};

@@ -87,6 +87,7 @@ pub fn user_entry(uctx: UserContext) {
                 }
                 None
             }
+            ReturnReason::Exception(e) if crate::arch::resolve_user_exception(&e) => None,
             ReturnReason::Exception(e) => {
                 let (info, trap) = signal::fault_signal(&e, uctx);
                 log::debug!(
