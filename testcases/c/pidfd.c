@@ -405,6 +405,30 @@ static void test_thread(void)
     report_wait("waitid through the leader's thread pidfd", r, &si, c);
     printf("after reaping: %s\n", bits(ready(fd)));
     close(fd);
+
+    /* a child's other thread: its tid is no child's pid */
+    int tids[2];
+    pipe(tids);
+    c = fork();
+    if (c == 0) {
+        pthread_t t2;
+        volatile pid_t t2_tid = 0;
+        pthread_create(&t2, NULL, thread_sleeps, (void *)&t2_tid);
+        while (!t2_tid)
+            usleep(1000);
+        pid_t v = t2_tid;
+        write(tids[1], &v, sizeof v);
+        for (;;)
+            pause();
+    }
+    pid_t other = 0;
+    read(tids[0], &other, sizeof other);
+    fd = pidfd_open(other, PIDFD_THREAD);
+    r = wait_pidfd(fd, &si, WEXITED | WNOHANG);
+    report_wait("waitid through a child's non-leader thread pidfd", r, &si, 0);
+    close(fd);
+    kill(c, SIGKILL);
+    waitpid(c, NULL, 0);
     signal(SIGUSR1, SIG_DFL);
 }
 

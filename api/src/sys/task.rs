@@ -456,10 +456,11 @@ fn waitid_child(idtype: i32, id: i32, options: u32) -> SysResult<Option<wait::Re
         P_PGID if id > 0 => Who::Pgid(id),
         P_PGID if id == 0 => Who::Pgid(current_process().pgid.load(Ordering::Relaxed)),
         P_PIDFD if id >= 0 => {
-            // A nonblocking pidfd makes the wait WNOHANG, and a wait that
+            // The pid it names (a thread's tid is no child's pid). A
+            // nonblocking pidfd makes the wait WNOHANG, and a wait that
             // would block fails with EAGAIN.
             let (pidfd, nonblock) = super::pidfd::pidfd_at(id)?;
-            let who = Who::Pid(pidfd.process().pid);
+            let who = Who::Pid(pidfd.pid());
             if !nonblock || options & WNOHANG != 0 {
                 return wait_child(who, options);
             }
