@@ -78,6 +78,11 @@ fn signal_thread_orphans(proc: &Arc<Process>, tid: i32) {
 
 fn become_zombie(proc: &Arc<Process>) {
     proc.fds.lock().clear();
+    // Its memory goes now, as with Linux's exit_mm: a zombie, or a pidfd
+    // that outlives the reaping, keeps none (the peak RSS is recorded).
+    if let Ok(empty) = mm::aspace::AddrSpace::new() {
+        proc.replace_aspace(Arc::new(axsync::Mutex::new(empty)));
+    }
     // A zombie's interval timer must not keep firing until it is reaped.
     proc.itimer_real.set(proc, Default::default());
 
