@@ -503,6 +503,40 @@ static void check_system(void)
     EXPECT("sysconf(_SC_NPROCESSORS_CONF) >= get_nprocs()", sysconf(_SC_NPROCESSORS_CONF) >= cpus);
 }
 
+/* A zombie (exited, not reaped) has no memory left: state Z, no Vm lines
+ * in status, vsize and rss 0 in stat, an empty cmdline. */
+static void check_zombie(void)
+{
+    pid_t c = fork();
+    if (c == 0)
+        _exit(0);
+    siginfo_t si;
+    waitid(P_PID, c, &si, WEXITED | WNOWAIT);
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/status", (int)c);
+    char *status = slurp(path, NULL);
+    EXPECT("zombie: State Z", status && strstr(status, "State:\tZ (zombie)\n"));
+    printf("zombie: Vm lines in status: %d\n", status ? count_lines_starting(status, "Vm") : -1);
+    free(status);
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)c);
+    char *stat = slurp(path, NULL);
+    char *after = stat ? strrchr(stat, ')') : NULL;
+    unsigned long vsize = 1;
+    long rss = 1;
+    /* after the comm: state, then vsize and rss are the 21st and 22nd fields */
+    int n = after ? sscanf(after + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %*u %lu %ld",
+                           &vsize, &rss)
+                  : 0;
+    EXPECT("zombie: stat vsize and rss 0", n == 2 && vsize == 0 && rss == 0);
+    free(stat);
+    snprintf(path, sizeof path, "/proc/%d/cmdline", (int)c);
+    size_t len = 99;
+    char *cmdline = slurp(path, &len);
+    printf("zombie: cmdline bytes: %d\n", cmdline ? (int)len : -1);
+    free(cmdline);
+    waitpid(c, NULL, 0);
+}
+
 int main(int argc, char **argv)
 {
     (void)argc;
@@ -518,5 +552,6 @@ int main(int argc, char **argv)
     check_threads();
     check_comm();
     check_system();
+    check_zombie();
     return 0;
 }

@@ -398,12 +398,18 @@ fn status_text(p: &Arc<Process>, tid: i32, comm: &str) -> String {
     let thread = threads.iter().find(|t| t.tid == tid);
     let (ignored, caught) = signal_dispositions(p);
     let cpus = axhal::cpu_num();
-    let vm_kb = vm_size(p) / 1024;
+    // A zombie has no memory left: Linux prints no Vm lines for it.
+    let vm = if p.zombie.load(Ordering::Acquire) {
+        String::new()
+    } else {
+        let kb = vm_size(p) / 1024;
+        format!("VmPeak:\t{kb:8} kB\nVmSize:\t{kb:8} kB\n")
+    };
     format!(
         "Name:\t{comm}\nUmask:\t{:04o}\nState:\t{state} ({state_name})\nTgid:\t{}\nNgid:\t0\nPid:\t{tid}\n\
          PPid:\t{}\nTracerPid:\t0\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nFDSize:\t64\nGroups:\t\n\
          NStgid:\t{}\nNSpid:\t{tid}\nNSpgid:\t{}\nNSsid:\t{}\n\
-         VmPeak:\t{vm_kb:8} kB\nVmSize:\t{vm_kb:8} kB\nThreads:\t{}\nSigQ:\t0/3837\n\
+         {vm}Threads:\t{}\nSigQ:\t0/3837\n\
          SigPnd:\t{:016x}\nShdPnd:\t{:016x}\nSigBlk:\t{:016x}\nSigIgn:\t{ignored:016x}\nSigCgt:\t{caught:016x}\n\
          CapInh:\t0000000000000000\nCapPrm:\t000001ffffffffff\nCapEff:\t000001ffffffffff\n\
          CapBnd:\t000001ffffffffff\nCapAmb:\t0000000000000000\nNoNewPrivs:\t{}\n\
