@@ -164,7 +164,7 @@ fn task_dir(pid: i32) -> Gen {
 }
 
 /// A directory with one entry per open fd of process `pid`, made by
-/// `entry(fd, file)`.
+/// `entry(pid, fd, file)`.
 fn per_fd_dir(pid: i32, entry: fn(i32, i32, &crate::file::OpenFile) -> Gen) -> Gen {
     Gen::dir(move || {
         let Some(p) = find_process(pid) else {

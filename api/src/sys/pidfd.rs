@@ -184,8 +184,5 @@ pub fn sys_pidfd_getfd(fd: i32, target_fd: i32, flags: u32) -> SysResult {
         return Err(Errno::ESRCH);
     }
     let file: Arc<OpenFile> = target.fds.lock().get(target_fd)?;
-    let me = current_process();
-    let limit = me.nofile_limit();
-    let new_fd = me.fds.lock().add(file, true, limit)?;
-    Ok(new_fd as isize)
+    Ok(super::fs::install_open(file, true)? as isize)
 }

@@ -28,9 +28,13 @@ pub fn get_file(fd: i32) -> SysResult<Arc<OpenFile>> {
 
 /// Installs a file in the caller's table.
 pub fn install(file: Arc<dyn FileLike>, status: u32, cloexec: bool) -> SysResult<i32> {
+    install_open(OpenFile::new(file, status), cloexec)
+}
+
+/// Installs an open file description (maybe another process's) in the
+/// caller's table, at its lowest free fd below RLIMIT_NOFILE.
+pub fn install_open(file: Arc<OpenFile>, cloexec: bool) -> SysResult<i32> {
     let proc = current_process();
     let limit = proc.nofile_limit();
-    proc.fds
-        .lock()
-        .add(OpenFile::new(file, status), cloexec, limit)
+    proc.fds.lock().add(file, cloexec, limit)
 }
