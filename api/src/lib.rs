@@ -37,6 +37,8 @@ pub fn run_init() -> ! {
         log::error!("mounting the pseudo filesystems failed: {e:?}");
     }
     task::ipi::init();
+    task::tick::init();
+    task::ipi::kick_others();
     let mut fds = FdTable::default();
     // init's stdio is /dev/console, as the kernel opens it for Linux's init.
     let console = root

@@ -42,13 +42,23 @@ pub fn note_loading(root: usize) {
 }
 
 /// Any IPI brings a CPU running user code into the kernel, which checks
-/// for signals on the way back: a kick needs no request of its own.
+/// for signals on the way back, and an idle CPU out of its halt, to run
+/// what was queued for it: a kick needs no request of its own.
 fn on_ipi() {
     serve(this_cpu_id());
+    super::tick::ensure_armed();
+}
+
+/// Interrupts every other CPU (see [`kick`]).
+pub fn kick_others() {
+    for cpu in 0..axhal::cpu_num() {
+        kick(cpu);
+    }
 }
 
 /// Interrupts `cpu` if it is another CPU, so that the thread running
-/// there sees a signal now rather than at its next timer tick.
+/// there sees a signal, or the idle CPU runs a task queued for it, now
+/// rather than at its next timer tick.
 pub fn kick(cpu: usize) {
     if cpu != this_cpu_id() && cpu < axhal::cpu_num() {
         axhal::irq::send_ipi(IPI_IRQ, IpiTarget::Other { cpu_id: cpu });

@@ -11,6 +11,7 @@ pub mod rlimit;
 pub mod rseq;
 mod run;
 pub mod sched;
+pub mod tick;
 pub mod timer;
 mod vdso;
 pub mod wait;

@@ -7,10 +7,12 @@
 //! returns [`WaitError::Interrupted`]. Spurious interrupts (a process-wide
 //! signal another thread took first) are absorbed here.
 
+use alloc::sync::Arc;
+use alloc::task::Wake;
 use core::convert::Infallible;
 use core::future::{Future, poll_fn};
 use core::pin::pin;
-use core::task::Poll;
+use core::task::{Context, Poll, Waker};
 use core::time::Duration;
 
 use event_listener::{Event, listener};
@@ -36,10 +38,46 @@ impl From<WaitError> for Errno {
 }
 
 /// A monotonic-clock deadline as the timer wheel's wall-clock time (None:
-/// too far to ever fire).
+/// too far to ever fire). The two clocks differ by the fixed epoch offset.
 fn wall_deadline(deadline: Duration) -> Option<Duration> {
-    let now = axhal::time::monotonic_time();
-    axhal::time::wall_time().checked_add(deadline.saturating_sub(now))
+    deadline.checked_add(Duration::from_nanos(axhal::time::epochoffset_nanos()))
+}
+
+/// The waker of a task blocked in [`block_on`]: the scheduler's waker puts
+/// the task on some CPU's run queue; if that is another CPU, it may be
+/// halted until its next tick, so it is kicked to run the task now.
+struct KickingWaker {
+    inner: Waker,
+    task: axtask::WeakAxTaskRef,
+}
+
+impl Wake for KickingWaker {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        self.inner.wake_by_ref();
+        if let Some(task) = self.task.upgrade() {
+            super::ipi::kick(task.cpu_id() as usize);
+        }
+    }
+}
+
+/// Blocks the current task until `fut` resolves: the scheduler's
+/// `block_on`, with wake-ups that reach another CPU at once.
+fn block_on<F: Future>(fut: F) -> F::Output {
+    let mut fut = pin!(fut);
+    let mut kicking: Option<Waker> = None;
+    axtask::future::block_on(poll_fn(|cx| {
+        let waker = kicking.get_or_insert_with(|| {
+            Waker::from(Arc::new(KickingWaker {
+                inner: cx.waker().clone(),
+                task: Arc::downgrade(&axtask::current()),
+            }))
+        });
+        fut.as_mut().poll(&mut Context::from_waker(waker))
+    }))
 }
 
 /// Runs `fut` to completion on the current task unless a signal becomes
@@ -51,7 +89,13 @@ pub fn block<F: Future>(deadline: Option<Duration>, fut: F) -> Result<F::Output,
     let curr = axtask::current();
     let timed = axtask::future::timeout_at(deadline.and_then(wall_deadline), fut);
     let mut timed = pin!(timed);
+    // The timer interrupt of the CPU whose timer wheel holds the deadline
+    // (the one that first polls) must fire then, not at its next tick.
+    let mut timer_irq = None;
     let waiter = poll_fn(|cx| {
+        if let (None, Some(d)) = (&timer_irq, deadline) {
+            timer_irq = Some(super::tick::at_deadline(d.as_nanos() as u64));
+        }
         // The interrupt flag is sticky: one left over from a signal that
         // was already handled (or taken by another thread) is consumed and
         // the waker registered again.
@@ -65,7 +109,7 @@ pub fn block<F: Future>(deadline: Option<Duration>, fut: F) -> Result<F::Output,
             .poll(cx)
             .map(|r| r.map_err(|_| WaitError::TimedOut))
     });
-    axtask::future::block_on(waiter)
+    block_on(waiter)
 }
 
 /// Sleeps until the monotonic `deadline`; `Interrupted` on a signal.
@@ -170,7 +214,7 @@ impl WaitQueue {
     pub fn wait_killable(&self, mut cond: impl FnMut() -> bool) -> bool {
         let curr = axtask::current();
         let mut until = pin!(self.until(&mut cond));
-        axtask::future::block_on(poll_fn(|cx| {
+        block_on(poll_fn(|cx| {
             while curr.poll_interrupt(cx).is_ready() {
                 if super::fatal_signal_pending() {
                     return Poll::Ready(false);
@@ -183,6 +227,6 @@ impl WaitQueue {
     /// Blocks until `cond` holds, whatever signals arrive (a stopped
     /// process). `cond` must include the ways out such a wait has.
     pub fn wait_uninterruptible(&self, cond: impl FnMut() -> bool) {
-        axtask::future::block_on(self.until(cond))
+        block_on(self.until(cond))
     }
 }
