@@ -6,6 +6,8 @@ use alloc::collections::VecDeque;
 use alloc::string::String;
 use alloc::sync::Arc;
 use core::any::Any;
+use core::sync::atomic::{AtomicBool, Ordering};
+use core::task::Waker;
 use core::time::Duration;
 
 use axsync::Mutex;
@@ -90,7 +92,13 @@ struct State {
 
 pub struct Console {
     state: Mutex<State>,
+    pollers: pollset::PollSet,
+    /// Whether a look at the UART for the pollers is due (see `register`).
+    recheck_armed: AtomicBool,
 }
+
+/// How often the UART is looked at while someone waits for input.
+const UART_RECHECK: Duration = Duration::from_millis(10);
 
 static CONSOLE: spin::Once<Arc<Console>> = spin::Once::new();
 
@@ -138,6 +146,8 @@ impl Console {
                             ypixel: 0,
                         },
                     }),
+                    pollers: pollset::PollSet::new(),
+                    recheck_armed: AtomicBool::new(false),
                 })
             })
             .clone()
@@ -236,9 +246,7 @@ impl FileLike for Console {
                 return Err(Errno::EAGAIN);
             }
             // The UART has no wakeup wired to us yet: poll it at a human pace.
-            crate::task::wait::sleep_until(
-                axhal::time::monotonic_time() + Duration::from_millis(10),
-            )?;
+            crate::task::wait::sleep_until(axhal::time::monotonic_time() + UART_RECHECK)?;
         }
     }
 
@@ -268,6 +276,21 @@ impl FileLike for Console {
             ev |= events::POLLIN;
         }
         ev
+    }
+
+    /// The UART raises no interrupt for us yet: while someone polls the
+    /// console, its pollers are woken every 10 ms to look at it again.
+    fn register(&self, waker: &Waker, _events: u16) {
+        self.pollers.register(waker);
+        if !self.recheck_armed.swap(true, Ordering::AcqRel) {
+            let due = axhal::time::monotonic_time() + UART_RECHECK;
+            crate::task::timer::arm(due, || {
+                if let Some(console) = CONSOLE.get() {
+                    console.recheck_armed.store(false, Ordering::Release);
+                    console.pollers.wake();
+                }
+            });
+        }
     }
 
     fn ioctl(&self, cmd: u32, arg: usize) -> SysResult<isize> {
@@ -355,6 +378,9 @@ impl FileLike for ConsoleNode {
     }
     fn poll(&self) -> u16 {
         self.console.poll()
+    }
+    fn register(&self, waker: &Waker, events: u16) {
+        self.console.register(waker, events)
     }
     fn ioctl(&self, cmd: u32, arg: usize) -> SysResult<isize> {
         self.console.ioctl(cmd, arg)

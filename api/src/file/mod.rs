@@ -7,12 +7,12 @@ pub mod lock;
 mod pages;
 mod pidfd;
 mod pipe;
-mod readiness;
 
 use alloc::string::String;
 use alloc::sync::Arc;
 use core::any::Any;
 use core::sync::atomic::{AtomicU32, Ordering};
+use core::task::Waker;
 
 pub use console::{Console, ConsoleNode};
 pub use fd_table::FdTable;
@@ -26,7 +26,6 @@ pub fn kstat_of_loc(loc: &axfs_ng_vfs::Location) -> crate::errno::SysResult<Ksta
 pub use pages::{FilePages, SharedFile};
 pub use pidfd::PidFd;
 pub use pipe::{PipeEnd, new_pipe};
-pub use readiness::{notify_readiness, wait_readiness};
 
 use crate::errno::{Errno, SysResult};
 
@@ -113,6 +112,12 @@ pub trait FileLike: Send + Sync + Any {
     fn poll(&self) -> u16 {
         events::POLLIN | events::POLLOUT
     }
+    /// Registers `waker` to be woken once the readiness for `events` (or
+    /// an error or hang-up) may have changed; a waiter registers, then
+    /// calls [`poll`](Self::poll), so no change is missed. Files whose
+    /// readiness never changes (regular files, directories) keep this
+    /// default, which registers nothing.
+    fn register(&self, _waker: &Waker, _events: u16) {}
     /// The filesystem node behind the file, if it has one (fchmod, fchown,
     /// futimens and the AT_EMPTY_PATH calls act on it).
     fn location(&self) -> Option<&axfs_ng_vfs::Location> {

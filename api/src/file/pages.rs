@@ -92,7 +92,8 @@ fn identity_of(loc: &Location) -> SourceIdentity {
 impl PageSource for FilePages {
     fn read_page(&self, offset: u64, page: &mut [u8]) -> Result<(), PageError> {
         check_within(offset, file_len(self.0.location())?)?;
-        self.read_full(offset, page);
+        let n = self.read_full(offset, page);
+        page[n..].fill(0);
         Ok(())
     }
 
@@ -153,10 +154,12 @@ fn zero_past_end(data: &mut [u8], offset: u64, len: u64) {
 impl PageSource for SharedFile {
     fn read_page(&self, offset: u64, page: &mut [u8]) -> Result<(), PageError> {
         check_within(offset, file_len(self.cache.location())?)?;
-        self.cache
-            .read_at(page, offset)
-            .map(|_| ())
-            .map_err(|_| PageError::Io)
+        let n = self
+            .cache
+            .read_at(&mut *page, offset)
+            .map_err(|_| PageError::Io)?;
+        page[n..].fill(0);
+        Ok(())
     }
 
     fn share_page(

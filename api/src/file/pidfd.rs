@@ -8,6 +8,7 @@ use alloc::string::String;
 use alloc::sync::Arc;
 use core::any::Any;
 use core::sync::atomic::Ordering;
+use core::task::Waker;
 
 use super::{FileLike, Kstat, events};
 use crate::errno::{Errno, SysResult};
@@ -114,6 +115,12 @@ impl FileLike for PidFd {
         } else {
             0
         }
+    }
+
+    /// The process wakes its pidfds' pollers when one of its threads
+    /// exits, when it becomes a zombie and when it is reaped.
+    fn register(&self, waker: &Waker, _events: u16) {
+        self.process.pollers.register(waker);
     }
 
     fn fdinfo(&self) -> String {

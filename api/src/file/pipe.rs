@@ -4,8 +4,10 @@ use alloc::collections::VecDeque;
 use alloc::string::String;
 use alloc::sync::Arc;
 use core::any::Any;
+use core::task::Waker;
 
 use axsync::Mutex;
+use pollset::PollSet;
 
 use super::{FileLike, Kstat, events};
 use crate::errno::{Errno, SysResult};
@@ -20,8 +22,10 @@ struct Shared {
     buf: Mutex<VecDeque<u8>>,
     readers: Mutex<usize>,
     writers: Mutex<usize>,
-    /// Woken whenever data, space, or an end changes.
+    /// Woken whenever data, space, or an end changes: blocked readers and
+    /// writers, and the pollers of either end.
     wq: WaitQueue,
+    pollers: PollSet,
     ino: u64,
     /// Bytes the pipe holds at most (F_GETPIPE_SZ / F_SETPIPE_SZ).
     capacity: core::sync::atomic::AtomicUsize,
@@ -35,7 +39,7 @@ impl Shared {
     /// Wakes the pipe's own waiters and pollers after data, space or an end changed.
     fn changed(&self) {
         self.wq.notify_all();
-        super::readiness::notify_readiness();
+        self.pollers.wake();
     }
 }
 
@@ -51,6 +55,7 @@ pub fn new_pipe() -> (Arc<PipeEnd>, Arc<PipeEnd>) {
         readers: Mutex::new(1),
         writers: Mutex::new(1),
         wq: WaitQueue::new(),
+        pollers: PollSet::new(),
         ino: super::anon_ino(),
         capacity: core::sync::atomic::AtomicUsize::new(PIPE_DEF_CAPACITY),
     });
@@ -249,6 +254,10 @@ impl FileLike for PipeEnd {
             }
             ev
         }
+    }
+
+    fn register(&self, waker: &Waker, _events: u16) {
+        self.shared.pollers.register(waker);
     }
 
     fn ioctl(&self, cmd: u32, arg: usize) -> SysResult<isize> {

@@ -56,8 +56,8 @@ pub struct Restored {
 /// Takes the next signal `t` may receive among `allowed`: its own first,
 /// then the process's.
 pub(crate) fn dequeue(t: &Thread, allowed: u64) -> Option<SigInfo> {
-    let own = t.signal.state.lock().pending.take_next(allowed);
-    own.or_else(|| t.process.signal.shared.lock().take_next(allowed))
+    let own = t.signal.pending.with(|q| q.take_next(allowed));
+    own.or_else(|| t.process.signal.shared.with(|q| q.take_next(allowed)))
 }
 
 /// The action for `sig`, resetting a one-shot (SA_RESETHAND) handler.
@@ -119,8 +119,7 @@ pub fn handle_signals(uctx: &mut UserContext, mut restart: Option<SyscallRestart
     if let Some(r) = restart {
         arch::restart_syscall(uctx, &r, r.kind == RestartKind::Block);
     }
-    let saved = t.signal.state.lock().saved_mask.take();
-    if let Some(mask) = saved {
+    if let Some(mask) = t.signal.take_saved_mask() {
         t.signal.set_blocked(mask);
     }
 }
@@ -145,13 +144,10 @@ fn core_status(p: &crate::task::Process, sig: usize) -> i32 {
 fn run_handler(t: &Arc<Thread>, uctx: &mut UserContext, info: &SigInfo, action: &SigAction) {
     let sig = info.sig();
     let blocked = t.signal.blocked();
-    let (mask, altstack, trap) = {
-        let mut st = t.signal.state.lock();
-        (
-            st.saved_mask.take().unwrap_or(blocked),
-            st.altstack,
-            st.trap,
-        )
+    let mask = t.signal.take_saved_mask().unwrap_or(blocked);
+    let (altstack, trap) = {
+        let st = t.signal.state.lock();
+        (st.altstack, st.trap)
     };
     let frame = Frame {
         sig,

@@ -15,7 +15,7 @@ mod send;
 mod arch;
 
 use alloc::sync::Arc;
-use core::sync::atomic::{AtomicU64, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use axsync::Mutex;
 use kspin::SpinNoIrq;
@@ -25,9 +25,10 @@ pub use arch::{UserSigAction, fault_signal, page_fault_signal, setup_exec};
 pub(crate) use deliver::dequeue;
 pub use deliver::{RestartKind, SyscallRestart, handle_signals, sigreturn};
 pub use info::{SigInfo, code};
-use pending::SigPending;
+use pending::PendingQueue;
 pub use send::{
-    Target, discard_pending, force_fault, notify_parent_exit, send_signal, send_to_thread,
+    Target, discard_pending, exit_autoreaps, force_fault, notify_parent_exit, send_signal,
+    send_to_thread,
 };
 
 use crate::task::wait::WaitQueue;
@@ -187,7 +188,6 @@ pub enum RestartBlock {
 }
 
 struct ThreadSigState {
-    pending: SigPending,
     /// The mask to put back once rt_sigsuspend's temporary mask has served.
     saved_mask: Option<u64>,
     altstack: AltStack,
@@ -201,6 +201,9 @@ pub struct ThreadSignal {
     /// The mask rt_sigtimedwait lifted while it sleeps: its signals still
     /// count as blocked for the rule that ignored signals are discarded.
     real_blocked: AtomicU64,
+    pending: PendingQueue,
+    /// Whether `saved_mask` holds a mask to put back.
+    mask_saved: AtomicBool,
     state: SpinNoIrq<ThreadSigState>,
 }
 
@@ -209,8 +212,9 @@ impl ThreadSignal {
         Self {
             blocked: AtomicU64::new(blocked & !UNBLOCKABLE),
             real_blocked: AtomicU64::new(0),
+            pending: PendingQueue::new(),
+            mask_saved: AtomicBool::new(false),
             state: SpinNoIrq::new(ThreadSigState {
-                pending: SigPending::new(),
                 saved_mask: None,
                 altstack,
                 trap: TrapInfo::default(),
@@ -241,7 +245,7 @@ impl ThreadSignal {
 
     /// Signals pending for this thread alone.
     pub fn pending_set(&self) -> u64 {
-        self.state.lock().pending.set()
+        self.pending.set()
     }
 
     pub fn altstack(&self) -> AltStack {
@@ -256,6 +260,15 @@ impl ThreadSignal {
     /// handler frame has saved it (or when no handler runs).
     pub fn save_mask(&self, mask: u64) {
         self.state.lock().saved_mask = Some(mask);
+        self.mask_saved.store(true, Ordering::Release);
+    }
+
+    /// Takes the mask that [`save_mask`](Self::save_mask) kept, if any.
+    fn take_saved_mask(&self) -> Option<u64> {
+        if !self.mask_saved.swap(false, Ordering::AcqRel) {
+            return None;
+        }
+        self.state.lock().saved_mask.take()
     }
 
     pub fn set_restart_block(&self, r: Option<RestartBlock>) {
@@ -285,8 +298,10 @@ enum JobReport {
 pub struct ProcessSignal {
     /// Shared by the processes of a CLONE_SIGHAND group.
     pub actions: Arc<Mutex<SignalActions>>,
-    shared: SpinNoIrq<SigPending>,
+    shared: PendingQueue,
     job: SpinNoIrq<JobState>,
+    /// `job.stopped`, readable without the lock.
+    stopped: AtomicBool,
     /// Threads of a stopped process sleep here until SIGCONT or SIGKILL.
     stop_wq: WaitQueue,
 }
@@ -295,8 +310,9 @@ impl ProcessSignal {
     pub fn new(actions: Arc<Mutex<SignalActions>>) -> Self {
         Self {
             actions,
-            shared: SpinNoIrq::new(SigPending::new()),
+            shared: PendingQueue::new(),
             job: SpinNoIrq::new(JobState::default()),
+            stopped: AtomicBool::new(false),
             stop_wq: WaitQueue::new(),
         }
     }
@@ -307,11 +323,11 @@ impl ProcessSignal {
 
     /// Signals pending for the whole process.
     pub fn pending_set(&self) -> u64 {
-        self.shared.lock().set()
+        self.shared.set()
     }
 
     pub fn is_stopped(&self) -> bool {
-        self.job.lock().stopped
+        self.stopped.load(Ordering::Acquire)
     }
 
     /// The wait4 status of an unreported stop (WUNTRACED) or continue
@@ -336,6 +352,13 @@ pub fn has_pending(t: &crate::task::Thread) -> bool {
     let p = &t.process;
     let pending = t.signal.pending_set() | p.signal.pending_set();
     pending & !t.signal.blocked() != 0 || p.exiting.load(Ordering::Acquire) || p.signal.is_stopped()
+}
+
+/// Whether the way back to user mode has signal work to do: a signal to
+/// act on, a stop, a group exit, or a mask to put back. Lock-free: it runs
+/// after every syscall and interrupt.
+pub fn needs_attention(t: &crate::task::Thread) -> bool {
+    has_pending(t) || t.signal.mask_saved.load(Ordering::Acquire)
 }
 
 /// Whether a pending signal will kill `t`'s process once acted on: SIGKILL,

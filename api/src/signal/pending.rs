@@ -83,3 +83,40 @@ fn next_signal(set: u64) -> Option<usize> {
     };
     (first != 0).then(|| first.trailing_zeros() as usize + 1)
 }
+
+/// A pending-signal queue behind its lock, its set of signals mirrored in
+/// an atomic: the way back to user mode, taken after every syscall and
+/// interrupt, learns without a lock that nothing is pending.
+pub struct PendingQueue {
+    queue: kspin::SpinNoIrq<SigPending>,
+    set: core::sync::atomic::AtomicU64,
+}
+
+impl Default for PendingQueue {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl PendingQueue {
+    pub const fn new() -> Self {
+        Self {
+            queue: kspin::SpinNoIrq::new(SigPending::new()),
+            set: core::sync::atomic::AtomicU64::new(0),
+        }
+    }
+
+    /// Runs `f` on the queue, then updates the mirrored set.
+    pub fn with<R>(&self, f: impl FnOnce(&mut SigPending) -> R) -> R {
+        let mut queue = self.queue.lock();
+        let r = f(&mut queue);
+        self.set
+            .store(queue.set(), core::sync::atomic::Ordering::Release);
+        r
+    }
+
+    /// The pending signals as a set.
+    pub fn set(&self) -> u64 {
+        self.set.load(core::sync::atomic::Ordering::Acquire)
+    }
+}

@@ -63,8 +63,8 @@ fn send(target: Target, info: SigInfo, forced: bool) -> SysResult<()> {
         return Ok(());
     }
     let queued = match target {
-        Target::Thread(t) => t.signal.state.lock().pending.push(info),
-        Target::Process(p) => p.signal.shared.lock().push(info),
+        Target::Thread(t) => t.signal.pending.with(|q| q.push(info)),
+        Target::Process(p) => p.signal.shared.with(|q| q.push(info)),
     };
     if !queued {
         return Err(Errno::EAGAIN);
@@ -116,9 +116,9 @@ fn prepare(p: &Arc<Process>, sig: usize) {
 /// Throws away the pending instances of the signals in `mask`, the
 /// process's and its threads'.
 pub fn discard_pending(p: &Process, mask: u64) {
-    p.signal.shared.lock().discard(mask);
+    p.signal.shared.with(|q| q.discard(mask));
     for t in p.live_threads() {
-        t.signal.state.lock().pending.discard(mask);
+        t.signal.pending.with(|q| q.discard(mask));
     }
 }
 
@@ -129,6 +129,7 @@ fn resume(p: &Arc<Process>, report: bool) {
             return;
         }
         job.stopped = false;
+        p.signal.stopped.store(false, Ordering::Release);
         if report {
             job.report = Some(JobReport::Continued);
         }
@@ -149,6 +150,7 @@ pub(super) fn stop_process(p: &Arc<Process>, sig: usize) {
             return;
         }
         job.stopped = true;
+        p.signal.stopped.store(true, Ordering::Release);
         job.report = Some(JobReport::Stopped(sig));
     }
     for t in p.live_threads() {
@@ -169,27 +171,30 @@ fn notify_parent_job(p: &Process, why: i32, sig: usize) {
     parent.child_wq.notify_all();
 }
 
+/// Whether nobody will wait for `child` once it dies: its exit signal is
+/// SIGCHLD and `parent` ignores SIGCHLD or set SA_NOCLDWAIT, so it is
+/// reaped at once (Linux's do_notify_parent decides so).
+pub fn exit_autoreaps(child: &Process, parent: &Process) -> bool {
+    if child.exit_signal.load(Ordering::Relaxed) != SIGCHLD {
+        return false;
+    }
+    let action = parent.signal.action(SIGCHLD);
+    action.handler == SIG_IGN || action.flags & SA_NOCLDWAIT != 0
+}
+
 /// Tells `parent` that `child` died (Linux's do_notify_parent): its exit
-/// signal with CLD_EXITED, CLD_KILLED or CLD_DUMPED. Returns true when the
-/// parent ignores SIGCHLD or set SA_NOCLDWAIT: then nobody waits for the
-/// child, which is reaped at once.
-pub fn notify_parent_exit(child: &Process, parent: &Arc<Process>) -> bool {
+/// signal with CLD_EXITED, CLD_KILLED or CLD_DUMPED, none when SIGCHLD is
+/// ignored.
+pub fn notify_parent_exit(child: &Process, parent: &Arc<Process>) {
     let status = child.exit_status.load(Ordering::Acquire);
     let (why, st) = match status & 0x7f {
         0 => (code::CLD_EXITED, (status >> 8) & 0xff),
         s if status & 0x80 != 0 => (code::CLD_DUMPED, s),
         s => (code::CLD_KILLED, s),
     };
-    let mut sig = child.exit_signal.load(Ordering::Relaxed);
-    let mut autoreap = false;
-    if sig == SIGCHLD {
-        let action = parent.signal.action(SIGCHLD);
-        if action.handler == SIG_IGN || action.flags & SA_NOCLDWAIT != 0 {
-            autoreap = true;
-            if action.handler == SIG_IGN {
-                sig = 0;
-            }
-        }
+    let sig = child.exit_signal.load(Ordering::Relaxed);
+    if sig == SIGCHLD && parent.signal.action(SIGCHLD).handler == SIG_IGN {
+        return;
     }
     if super::valid(sig as i32) {
         let _ = send_signal(
@@ -197,7 +202,6 @@ pub fn notify_parent_exit(child: &Process, parent: &Arc<Process>) -> bool {
             SigInfo::child(sig, why, child.pid, st),
         );
     }
-    autoreap
 }
 
 /// A signal raised by a fault of `t` (Linux's force_sig_info): if blocked

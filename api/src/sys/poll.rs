@@ -1,12 +1,17 @@
-//! poll, ppoll, select and pselect6 over the files' readiness bits.
+//! poll, ppoll, select and pselect6 over the files' readiness bits: a
+//! waiting caller registers its waker on every file it watches and sleeps
+//! until one of them changes, a signal comes or the timeout passes.
 
 use alloc::vec;
 use alloc::vec::Vec;
+use core::future::poll_fn;
+use core::task::{Poll, Waker};
 use core::time::Duration;
 
 use crate::errno::{Errno, SysResult};
-use crate::file::{events, wait_readiness};
+use crate::file::events;
 use crate::sys::time::{read_ts, ts};
+use crate::task::wait::{WaitError, block};
 use crate::task::{current_process, current_thread};
 use crate::uaccess::{Pod, copy_from_user, copy_to_user, read_val, write_val};
 
@@ -21,11 +26,15 @@ struct PollFd {
 unsafe impl Pod for PollFd {}
 
 /// Readiness of `fd` as poll reports it: POLLNVAL for a closed fd, and the
-/// RDNORM/WRNORM twins Linux's drivers set alongside IN/OUT.
-fn readiness(fd: i32) -> u16 {
+/// RDNORM/WRNORM twins Linux's drivers set alongside IN/OUT. With a
+/// waiter, its waker is registered for those events first.
+fn readiness(fd: i32, waiter: Option<(&Waker, u16)>) -> u16 {
     let Ok(file) = current_process().fds.lock().get(fd) else {
         return events::POLLNVAL;
     };
+    if let Some((waker, wanted)) = waiter {
+        file.file.register(waker, wanted);
+    }
     let mut ev = file.file.poll();
     if ev & events::POLLIN != 0 {
         ev |= events::POLLRDNORM;
@@ -37,18 +46,25 @@ fn readiness(fd: i32) -> u16 {
 }
 
 /// Runs `check` until it reports ready, the deadline passes, or a signal
-/// arrives (EINTR). `check` returns how many entries are ready.
-fn wait_ready(deadline: Option<Duration>, mut check: impl FnMut() -> usize) -> SysResult<usize> {
-    loop {
-        let ready = check();
-        if ready > 0 {
-            return Ok(ready);
-        }
-        let now = axhal::time::monotonic_time();
-        if deadline.is_some_and(|d| now >= d) {
-            return Ok(0);
-        }
-        wait_readiness(deadline.map(|d| d - now))?;
+/// arrives (EINTR). `check` returns how many entries are ready; when given
+/// a waker, it registers it on each file before looking at it. The first
+/// look registers nothing: most calls find something ready, or do not wait.
+fn wait_ready(
+    deadline: Option<Duration>,
+    mut check: impl FnMut(Option<&Waker>) -> usize,
+) -> SysResult<usize> {
+    let ready = check(None);
+    if ready > 0 || deadline.is_some_and(|d| axhal::time::monotonic_time() >= d) {
+        return Ok(ready);
+    }
+    let changed = poll_fn(|cx| match check(Some(cx.waker())) {
+        0 => Poll::Pending,
+        n => Poll::Ready(n),
+    });
+    match block(deadline, changed) {
+        Ok(n) => Ok(n),
+        Err(WaitError::TimedOut) => Ok(0),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -100,7 +116,7 @@ fn do_poll(fds_addr: usize, nfds: usize, deadline: Option<Duration>) -> SysResul
     for (i, p) in fds.iter_mut().enumerate() {
         *p = read_val(fds_addr + i * size_of::<PollFd>())?;
     }
-    let ready = wait_ready(deadline, || {
+    let ready = wait_ready(deadline, |waker| {
         let mut count = 0;
         for p in fds.iter_mut() {
             p.revents = 0;
@@ -109,7 +125,8 @@ fn do_poll(fds_addr: usize, nfds: usize, deadline: Option<Duration>) -> SysResul
             }
             // Errors and hangups are reported whether asked for or not.
             let always = events::POLLERR | events::POLLHUP | events::POLLNVAL;
-            let ev = readiness(p.fd) & (p.events as u16 | always);
+            let wanted = p.events as u16 | always;
+            let ev = readiness(p.fd, waker.map(|w| (w, wanted))) & wanted;
             p.revents = ev as i16;
             count += (ev != 0) as usize;
         }
@@ -215,7 +232,7 @@ fn do_select(nfds: i32, addrs: [usize; 3], deadline: Option<Duration>) -> SysRes
     // Any fd in a set that is not open is EBADF, checked before waiting.
     for fd in 0..sets.nfds {
         let asked = sets.sets.iter().any(|s| s[fd / 64] & (1 << (fd % 64)) != 0);
-        if asked && readiness(fd as i32) == events::POLLNVAL {
+        if asked && readiness(fd as i32, None) == events::POLLNVAL {
             return Err(Errno::EBADF);
         }
     }
@@ -223,7 +240,7 @@ fn do_select(nfds: i32, addrs: [usize; 3], deadline: Option<Duration>) -> SysRes
     let out_ev = events::POLLOUT | events::POLLERR;
     let want = [in_ev, out_ev, events::POLLPRI];
     let mut results: [Vec<u64>; 3] = Default::default();
-    let ready = wait_ready(deadline, || {
+    let ready = wait_ready(deadline, |waker| {
         let mut count = 0;
         for (result, set) in results.iter_mut().zip(&sets.sets) {
             *result = vec![0; set.len()];
@@ -233,7 +250,10 @@ fn do_select(nfds: i32, addrs: [usize; 3], deadline: Option<Duration>) -> SysRes
             if !sets.sets.iter().any(|s| s[word] & bit != 0) {
                 continue;
             }
-            let ev = readiness(fd as i32);
+            let wanted = (0..3)
+                .filter(|&k| sets.sets[k][word] & bit != 0)
+                .fold(0, |acc, k| acc | want[k]);
+            let ev = readiness(fd as i32, waker.map(|w| (w, wanted)));
             for k in 0..3 {
                 if sets.sets[k][word] & bit != 0 && ev & want[k] != 0 {
                     results[k][word] |= bit;

@@ -62,6 +62,9 @@ pub fn sys_sched_setaffinity(pid: i32, len: u32, mask: usize) -> SysResult {
         // It moves on its next way back to user mode (follow_affinity) or
         // wake-up, whichever comes first.
         task.set_cpumask(m);
+        thread
+            .affinity_moved
+            .store(true, core::sync::atomic::Ordering::Release);
     }
     Ok(0)
 }

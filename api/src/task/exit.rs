@@ -41,7 +41,7 @@ pub fn exit_current_thread() -> ! {
     }
     t.unregister();
     // Pidfds of the thread become readable.
-    crate::file::notify_readiness();
+    proc.pollers.wake();
     if proc.live_threads.load(Ordering::Acquire) > 1 {
         signal_thread_orphans(&proc, t.tid);
     }
@@ -107,19 +107,28 @@ fn become_zombie(proc: &Arc<Process>) {
         }
     }
 
+    // A child nobody will wait for leaves its parent's children before it
+    // is seen as a zombie, so that no wait can reap it; the parent's
+    // SIGCHLD comes after, so that a handler's wait finds the zombie.
+    let parent = proc.parent();
+    let autoreap = parent
+        .as_ref()
+        .is_some_and(|parent| signal::exit_autoreaps(proc, parent));
+    if let (true, Some(parent)) = (autoreap, &parent) {
+        parent.children.lock().retain(|c| c.pid != proc.pid);
+    }
     proc.zombie.store(true, Ordering::Release);
     // Pidfds of the process become readable.
-    crate::file::notify_readiness();
+    proc.pollers.wake();
     proc.release_vfork_parent();
     if proc.pid == 1 {
         let st = proc.exit_status.load(Ordering::Acquire);
         axlog::ax_println!("[kernel] init exited with status {:#x}; powering off", st);
         axhal::power::system_off();
     }
-    if let Some(parent) = proc.parent() {
-        if signal::notify_parent_exit(proc, &parent) {
-            // Nobody will wait for it: reaped now.
-            parent.children.lock().retain(|c| c.pid != proc.pid);
+    if let Some(parent) = parent {
+        signal::notify_parent_exit(proc, &parent);
+        if autoreap {
             super::unregister_process(proc.pid);
         }
         parent.child_wq.notify_all();

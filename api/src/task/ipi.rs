@@ -1,12 +1,19 @@
-//! Inter-processor interrupts: TLB shootdown (the kernel side of
-//! [`mm::tlb`]) and kicks that make a CPU notice a new signal.
+//! Page-table loading and inter-processor interrupts: TLB shootdown (the
+//! kernel side of [`mm::tlb`]) and kicks that make a CPU notice a new
+//! signal or a task queued for it.
 //!
-//! Each CPU records the user page table it has loaded (threads load their
-//! process's table when scheduled in, the kernel's when scheduled out). A
-//! CPU that changed a table asks each other CPU that has it loaded to flush
-//! its TLB, by bumping that CPU's request count and sending an IPI, and
-//! spins until the CPU has acknowledged. While spinning it serves requests
-//! addressed to itself, so two CPUs shooting at each other both progress.
+//! Each CPU records the page table it has loaded. A thread loads its
+//! process's table when scheduled in, unless the CPU has it loaded
+//! already; a thread scheduled out leaves it loaded (lazily), so switching
+//! between threads of one process, or to the idle task and back, costs no
+//! TLB flush. A CPU that changed a table asks each other CPU that has it
+//! loaded to flush its TLB, by bumping that CPU's request count and sending
+//! an IPI, and spins until the CPU has acknowledged. While spinning it
+//! serves requests addressed to itself, so two CPUs shooting at each other
+//! both progress. A CPU serving a request for a table it only holds
+//! lazily switches to the kernel's table instead: that also flushes, and
+//! it stops receiving shootdowns for a process it no longer runs. Before a
+//! table is freed, [`retire`] makes every CPU let go of it that way.
 
 use core::sync::atomic::{AtomicU64, AtomicUsize, Ordering, fence};
 
@@ -32,13 +39,34 @@ pub fn init() {
         return;
     }
     mm::tlb::set_remote_flush(flush_others);
+    mm::tlb::set_retire(retire);
 }
 
-/// Records that this CPU is about to load the page table `root`. Called
-/// before the switch: a CPU already recorded under its new table cannot be
-/// missed by a shootdown of it.
-pub fn note_loading(root: usize) {
+/// Loads the page table `root` on this CPU.
+pub fn load_page_table(root: usize) {
+    // Recorded before the switch: a CPU already recorded under its new
+    // table cannot be missed by a shootdown of it.
     LOADED[this_cpu_id()].store(root, Ordering::SeqCst);
+    // SAFETY: `root` is a live page table whose kernel half is the kernel's
+    // own mappings, so the running code stays mapped across the switch.
+    unsafe { axhal::asm::write_user_page_table(memory_addr::PhysAddr::from(root)) };
+    // x86_64's CR3 write has flushed the TLB; riscv64's satp write has not.
+    #[cfg(not(target_arch = "x86_64"))]
+    axhal::asm::flush_tlb(None);
+}
+
+/// Loads `root` for a thread scheduled in, unless this CPU has it loaded
+/// already (kept from an earlier thread of the same process).
+pub fn load_user_table(root: usize) {
+    if LOADED[this_cpu_id()].load(Ordering::SeqCst) != root {
+        load_page_table(root);
+    }
+}
+
+/// Whether the thread running on this CPU uses the table `root` (false in
+/// a kernel task or the idle task, which may hold it lazily).
+fn in_use(root: usize) -> bool {
+    super::try_current_thread().is_some_and(|t| t.process.pt_root.load(Ordering::Acquire) == root)
 }
 
 /// Any IPI brings a CPU running user code into the kernel, which checks
@@ -65,13 +93,30 @@ pub fn kick(cpu: usize) {
     }
 }
 
-/// Performs the flushes asked of `cpu` (the current one).
+/// Performs the flushes asked of `cpu` (the current one): a table only
+/// held lazily is let go of instead (see the module's doc).
 fn serve(cpu: usize) {
     let asked = REQUESTED[cpu].load(Ordering::Acquire);
     if DONE[cpu].load(Ordering::Acquire) < asked {
-        axhal::asm::flush_tlb(None);
+        let loaded = LOADED[cpu].load(Ordering::SeqCst);
+        if in_use(loaded) {
+            axhal::asm::flush_tlb(None);
+        } else {
+            load_page_table(axmm::kernel_page_table_root().as_usize());
+        }
         DONE[cpu].fetch_max(asked, Ordering::Release);
     }
+}
+
+/// The table `root` is about to be freed: this CPU and every other one
+/// that holds it (lazily: no thread of its process is left) switch to the
+/// kernel's table.
+fn retire(root: usize) {
+    let _pinned = kernel_guard::NoPreempt::new();
+    if LOADED[this_cpu_id()].load(Ordering::SeqCst) == root {
+        load_page_table(axmm::kernel_page_table_root().as_usize());
+    }
+    flush_others(root);
 }
 
 /// Flushes the TLB of every other CPU that has `root` loaded, and waits.

@@ -95,6 +95,9 @@ pub struct Process {
     pub exiting: AtomicBool,
     /// Parents sleep here in wait4 until a child changes state.
     pub child_wq: WaitQueue,
+    /// Pollers of its pidfds: woken when a thread exits, when the process
+    /// becomes a zombie and when it is reaped.
+    pub pollers: pollset::PollSet,
     pub live_threads: AtomicUsize,
     /// The running threads, for /proc/<pid>/task and thread-directed signals.
     pub threads: Mutex<Vec<Arc<Thread>>>,
@@ -138,6 +141,9 @@ pub struct Thread {
     pub rseq: rseq::RseqState,
     /// FP/SIMD state the task context does not hold (x86_64's AVX).
     pub fpu: fpu::ExtraState,
+    /// Another thread changed this one's CPU mask (see
+    /// [`sched::follow_affinity`]).
+    pub affinity_moved: AtomicBool,
 }
 
 impl Thread {
@@ -161,6 +167,7 @@ impl Thread {
             cpu: cputime::ThreadClock::default(),
             sched: spin::Mutex::new(sched::SchedAttr::inherited()),
             rseq: rseq::RseqState::default(),
+            affinity_moved: AtomicBool::new(false),
             fpu: fpu::ExtraState::default(),
         });
         THREADS.lock().insert(tid, Arc::downgrade(&t));
@@ -195,23 +202,15 @@ impl Thread {
 /// What each ArceOS task carries: its thread.
 struct ThreadRef(Arc<Thread>);
 
-fn load_page_table(root: usize) {
-    ipi::note_loading(root);
-    // SAFETY: `root` is a live page table whose kernel half is the kernel's
-    // own mappings, so the running code stays mapped across the switch.
-    unsafe { axhal::asm::write_user_page_table(memory_addr::PhysAddr::from(root)) };
-    axhal::asm::flush_tlb(None);
-    // Code another hart (or exec's loader) wrote must be what we fetch.
-    mm::sync_icache();
-}
-
 /// Tasks keep the kernel page table in their saved context; user threads
-/// load their process's table when scheduled in and drop it when scheduled
-/// out, so a CPU never holds a table that exit or exec may free.
+/// load their process's table when scheduled in and leave it loaded when
+/// scheduled out (see [`ipi`]: it is let go of before it is freed).
 #[extern_trait::extern_trait]
 impl TaskExt for ThreadRef {
     fn on_enter(&self) {
-        load_page_table(self.0.process.pt_root.load(Ordering::Acquire));
+        ipi::load_user_table(self.0.process.pt_root.load(Ordering::Acquire));
+        // Code another hart (or exec's loader) wrote must be what we fetch.
+        mm::sync_icache();
         cputime::switched_in(&self.0);
         self.0.fpu.restore_current();
     }
@@ -219,7 +218,6 @@ impl TaskExt for ThreadRef {
         self.0.rseq.note_switched_out();
         self.0.fpu.save_current();
         cputime::switched_out(&self.0);
-        load_page_table(axmm::kernel_page_table_root().as_usize());
     }
 }
 
@@ -273,6 +271,7 @@ impl Process {
             zombie: AtomicBool::new(false),
             exiting: AtomicBool::new(false),
             child_wq: WaitQueue::new(),
+            pollers: pollset::PollSet::new(),
             live_threads: AtomicUsize::new(0),
             threads: Mutex::new(Vec::new()),
             start_time: axhal::time::monotonic_time(),
@@ -305,7 +304,8 @@ impl Process {
         // before the old space can be freed: dropping it frees its root
         // table, which must not be the one the MMU walks.
         self.pt_root.store(root.as_usize(), Ordering::Release);
-        load_page_table(root.as_usize());
+        ipi::load_page_table(root.as_usize());
+        mm::sync_icache();
         // A new address space has no membarrier registrations.
         self.membarrier.store(0, Ordering::Relaxed);
         let old = core::mem::replace(&mut *self.mm.lock(), new);
@@ -366,8 +366,10 @@ pub fn all_processes() -> Vec<Arc<Process>> {
 /// Forgets a reaped process: its pid names nothing any more (pidfds of it
 /// poll as hung up).
 pub(crate) fn unregister_process(pid: i32) {
-    PROCESSES.lock().remove(&pid);
-    crate::file::notify_readiness();
+    let gone = PROCESSES.lock().remove(&pid);
+    if let Some(p) = gone.and_then(|p| p.upgrade()) {
+        p.pollers.wake();
+    }
 }
 
 /// The calling thread.

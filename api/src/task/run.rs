@@ -103,17 +103,22 @@ pub fn user_entry(uctx: UserContext) {
         };
         // A critical section the thread was switched out of, or one a
         // signal handler is about to run over, is aborted first.
-        super::with_current_thread(|t| {
+        let signals = super::with_current_thread(|t| {
             if t.rseq.take_switched_out() || crate::signal::has_pending(t) {
                 super::rseq::fixup(t, uctx);
             }
+            super::sched::follow_affinity(t);
+            crate::signal::needs_attention(t)
         });
-        signal::handle_signals(uctx, restart);
-        super::sched::follow_affinity();
-        if super::current_process()
-            .exiting
-            .load(core::sync::atomic::Ordering::Acquire)
-        {
+        if signals || restart.is_some() {
+            signal::handle_signals(uctx, restart);
+        }
+        let exiting = super::with_current_thread(|t| {
+            t.process
+                .exiting
+                .load(core::sync::atomic::Ordering::Acquire)
+        });
+        if exiting {
             super::exit_current_thread();
         }
     }

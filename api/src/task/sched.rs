@@ -62,11 +62,18 @@ impl SchedAttr {
     }
 }
 
-/// Moves the calling task to a CPU of its mask when it runs elsewhere:
-/// another thread may have changed the mask (sched_setaffinity with a
-/// pid), which only takes effect when the task next picks a run queue.
-/// Called on each way back to user mode.
-pub fn follow_affinity() {
+/// Moves the calling thread's task to a CPU of its mask when it runs
+/// elsewhere: another thread may have changed the mask (sched_setaffinity
+/// with a pid), which only takes effect when the task next picks a run
+/// queue. Called on each way back to user mode; looks only when the mask
+/// was changed.
+pub fn follow_affinity(t: &super::Thread) {
+    if !t
+        .affinity_moved
+        .swap(false, core::sync::atomic::Ordering::AcqRel)
+    {
+        return;
+    }
     let mask = axtask::current().cpumask();
     if !mask.get(axhal::percpu::this_cpu_id()) {
         axtask::set_current_affinity(mask);

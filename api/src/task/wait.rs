@@ -11,7 +11,7 @@ use alloc::sync::Arc;
 use alloc::task::Wake;
 use core::convert::Infallible;
 use core::future::{Future, poll_fn};
-use core::pin::pin;
+use core::pin::{Pin, pin};
 use core::task::{Context, Poll, Waker};
 use core::time::Duration;
 
@@ -35,12 +35,6 @@ impl From<WaitError> for Errno {
             WaitError::TimedOut => Errno::ETIMEDOUT,
         }
     }
-}
-
-/// A monotonic-clock deadline as the timer wheel's wall-clock time (None:
-/// too far to ever fire). The two clocks differ by the fixed epoch offset.
-fn wall_deadline(deadline: Duration) -> Option<Duration> {
-    deadline.checked_add(Duration::from_nanos(axhal::time::epochoffset_nanos()))
 }
 
 /// The waker of a task blocked in [`block_on`]: the scheduler's waker puts
@@ -87,15 +81,9 @@ pub fn block<F: Future>(deadline: Option<Duration>, fut: F) -> Result<F::Output,
         return Err(WaitError::Interrupted);
     }
     let curr = axtask::current();
-    let timed = axtask::future::timeout_at(deadline.and_then(wall_deadline), fut);
-    let mut timed = pin!(timed);
-    // The timer interrupt of the CPU whose timer wheel holds the deadline
-    // (the one that first polls) must fire then, not at its next tick.
-    let mut timer_irq = None;
+    let mut fut = pin!(fut);
+    let mut timer = deadline.map(|d| super::tick::Deadline::new(d.as_nanos() as u64));
     let waiter = poll_fn(|cx| {
-        if let (None, Some(d)) = (&timer_irq, deadline) {
-            timer_irq = Some(super::tick::at_deadline(d.as_nanos() as u64));
-        }
         // The interrupt flag is sticky: one left over from a signal that
         // was already handled (or taken by another thread) is consumed and
         // the waker registered again.
@@ -104,10 +92,14 @@ pub fn block<F: Future>(deadline: Option<Duration>, fut: F) -> Result<F::Output,
                 return Poll::Ready(Err(WaitError::Interrupted));
             }
         }
-        timed
-            .as_mut()
-            .poll(cx)
-            .map(|r| r.map_err(|_| WaitError::TimedOut))
+        // What was waited for wins over a deadline that passed meanwhile.
+        if let Poll::Ready(out) = fut.as_mut().poll(cx) {
+            return Poll::Ready(Ok(out));
+        }
+        match timer.as_mut().map(|t| Pin::new(t).poll(cx)) {
+            Some(Poll::Ready(())) => Poll::Ready(Err(WaitError::TimedOut)),
+            _ => Poll::Pending,
+        }
     });
     block_on(waiter)
 }

@@ -32,7 +32,8 @@ pub enum PageError {
 
 /// Something whose bytes can back a mapping (a file, anonymous shared memory).
 pub trait PageSource: Send + Sync {
-    /// Fills `page` (zeroed) with the bytes at `offset`, for a private copy.
+    /// Fills all of `page` with the bytes at `offset`, zeros past the
+    /// source's end, for a private copy.
     fn read_page(&self, offset: u64, page: &mut [u8]) -> Result<(), PageError>;
     /// Calls `install` with the frame that holds the page at `offset`, which
     /// every shared mapping maps in place; `write` says the mapping is about
@@ -511,8 +512,14 @@ impl AddrSpace {
     /// Maps a fresh frame at `va` filled from the area's source.
     fn fill_private(&mut self, va: usize) -> Result<(), Fault> {
         let vma = self.vmas.find(va).ok_or(Fault::Segv)?;
-        let pa = frame::alloc_zeroed().ok_or(Fault::NoMemory)?;
-        if let Some((file, offset)) = vma.backing.source_at(va - vma.start)
+        let source = vma.backing.source_at(va - vma.start);
+        // A page read from a source is overwritten whole: no zeroing first.
+        let pa = match source {
+            Some(_) => frame::alloc(),
+            None => frame::alloc_zeroed(),
+        }
+        .ok_or(Fault::NoMemory)?;
+        if let Some((file, offset)) = source
             && let Err(e) = file.read_page(offset, frame::bytes_mut(pa))
         {
             frame::put(pa);
@@ -788,5 +795,7 @@ fn page_floor_pa(pa: PhysAddr) -> PhysAddr {
 impl Drop for AddrSpace {
     fn drop(&mut self) {
         self.clear();
+        // The page tables are freed next: no CPU may hold the root.
+        crate::tlb::retire(self.page_table_root());
     }
 }

@@ -13,15 +13,21 @@ use crate::PAGE_SIZE;
 /// Reference counts of every user frame currently mapped somewhere.
 static REFS: SpinNoIrq<BTreeMap<usize, usize>> = SpinNoIrq::new(BTreeMap::new());
 
-/// Allocates a zeroed frame with one reference.
-pub fn alloc_zeroed() -> Option<PhysAddr> {
+/// Allocates a frame with one reference; its bytes are whatever the page
+/// held before, for a caller that overwrites all of them.
+pub fn alloc() -> Option<PhysAddr> {
     let vaddr = global_allocator()
         .alloc_pages(1, PAGE_SIZE, UsageKind::VirtMem)
         .ok()?;
-    // SAFETY: the allocator just handed us this page; nobody else aliases it.
-    unsafe { core::ptr::write_bytes(vaddr as *mut u8, 0, PAGE_SIZE) };
     let paddr = virt_to_phys(vaddr.into());
     REFS.lock().insert(paddr.as_usize(), 1);
+    Some(paddr)
+}
+
+/// Allocates a zeroed frame with one reference.
+pub fn alloc_zeroed() -> Option<PhysAddr> {
+    let paddr = alloc()?;
+    bytes_mut(paddr).fill(0);
     Some(paddr)
 }
 

@@ -41,8 +41,9 @@ impl SharedMemory {
 impl PageSource for SharedMemory {
     fn read_page(&self, offset: u64, page: &mut [u8]) -> Result<(), PageError> {
         let index = self.check(offset)?;
-        if let Some(&pa) = self.frames.lock().get(&index) {
-            page.copy_from_slice(frame::bytes_mut(pa));
+        match self.frames.lock().get(&index) {
+            Some(&pa) => page.copy_from_slice(frame::bytes_mut(pa)),
+            None => page.fill(0),
         }
         Ok(())
     }
