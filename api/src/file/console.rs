@@ -5,7 +5,6 @@
 use alloc::collections::VecDeque;
 use alloc::string::String;
 use alloc::sync::Arc;
-use core::any::Any;
 use core::sync::atomic::{AtomicBool, Ordering};
 use core::task::Waker;
 use core::time::Duration;
@@ -342,10 +341,6 @@ impl FileLike for Console {
     fn path(&self) -> String {
         String::from("/dev/console")
     }
-
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
 }
 
 /// The console opened through one of its nodes (/dev/console, /dev/tty,
@@ -393,8 +388,5 @@ impl FileLike for ConsoleNode {
             .absolute_path()
             .map(|p| String::from(p.as_str()))
             .unwrap_or_default()
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
     }
 }

@@ -7,6 +7,7 @@ use core::sync::atomic::{AtomicU64, Ordering};
 use super::OpenFile;
 use super::lock::{self, Owner};
 use crate::errno::{Errno, SysResult};
+use crate::task::current_process;
 
 #[derive(Clone)]
 struct Slot {
@@ -186,4 +187,22 @@ impl FdTable {
         }
         self.slots.clear();
     }
+}
+
+/// The open file behind `fd` in the caller's table.
+pub fn get_file(fd: i32) -> SysResult<Arc<OpenFile>> {
+    current_process().fds.lock().get(fd)
+}
+
+/// Installs a file in the caller's table.
+pub fn install(file: Arc<dyn super::FileLike>, status: u32, cloexec: bool) -> SysResult<i32> {
+    install_open(OpenFile::new(file, status), cloexec)
+}
+
+/// Installs an open file description (maybe another process's) in the
+/// caller's table, at its lowest free fd below RLIMIT_NOFILE.
+pub fn install_open(file: Arc<OpenFile>, cloexec: bool) -> SysResult<i32> {
+    let proc = current_process();
+    let limit = proc.nofile_limit();
+    proc.fds.lock().add(file, cloexec, limit)
 }

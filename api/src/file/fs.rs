@@ -2,14 +2,14 @@
 
 use alloc::string::String;
 use alloc::sync::Arc;
-use core::any::Any;
 
-use axfs_ng::OpenOptions;
+use axfs_ng::{FileBackend, OpenOptions};
 use axfs_ng_vfs::{Location, Metadata, NodeFlags, NodePermission, NodeType};
 use axsync::Mutex;
 use linux_raw_sys::general as uapi;
+use mm::aspace::{PageSource, Source};
 
-use super::{Console, ConsoleNode, FileLike, Kstat};
+use super::{Console, ConsoleNode, FileKind, FileLike, FilePages, Kstat, SharedFile};
 use crate::errno::{Errno, SysResult, VfsResultExt};
 use crate::uaccess::write_val;
 
@@ -216,8 +216,40 @@ impl FileLike for RegularFile {
     fn path(&self) -> String {
         self.path.clone()
     }
-    fn as_any(&self) -> &dyn Any {
-        self
+    /// Pages of a regular file come from the open file's page cache: shared
+    /// mappings map the cache's frames, private ones copy them. /dev/zero
+    /// maps anonymous memory; other devices and uncached (pseudo) files
+    /// cannot be mapped.
+    fn mmap(&self, shared: bool, offset: u64) -> SysResult<Source> {
+        /// /dev/zero's device number.
+        const DEV_ZERO: (u32, u32) = (1, 5);
+        let meta = self.location().metadata().sys()?;
+        match meta.node_type {
+            NodeType::RegularFile => {}
+            NodeType::CharacterDevice if (meta.rdev.major(), meta.rdev.minor()) == DEV_ZERO => {
+                return Ok(Source::Anonymous);
+            }
+            _ => return Err(Errno::ENODEV),
+        }
+        let backend = self.file().backend().sys()?;
+        let FileBackend::Cached(cache) = backend else {
+            return Err(Errno::ENODEV);
+        };
+        let pages: Arc<dyn PageSource> = if shared {
+            SharedFile::new(cache.clone())
+        } else {
+            Arc::new(FilePages(axfs_ng::File::new(
+                backend.clone(),
+                axfs_ng::FileFlags::READ,
+            )))
+        };
+        Ok(Source::File {
+            file: pages,
+            offset,
+        })
+    }
+    fn kind(&self) -> FileKind<'_> {
+        FileKind::Regular(self)
     }
 }
 
@@ -255,8 +287,8 @@ impl FileLike for Directory {
     fn path(&self) -> String {
         path_of(&self.loc)
     }
-    fn as_any(&self) -> &dyn Any {
-        self
+    fn kind(&self) -> FileKind<'_> {
+        FileKind::Directory(self)
     }
 }
 

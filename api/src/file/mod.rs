@@ -15,7 +15,7 @@ use core::sync::atomic::{AtomicU32, Ordering};
 use core::task::Waker;
 
 pub use console::{Console, ConsoleNode};
-pub use fd_table::FdTable;
+pub use fd_table::{FdTable, get_file, install, install_open};
 pub use fs::{Directory, RegularFile, kstat_of, open_location, perm};
 
 /// Metadata of a VFS location as a Kstat.
@@ -129,7 +129,28 @@ pub trait FileLike: Send + Sync + Any {
     fn fdinfo(&self) -> String {
         String::new()
     }
-    fn as_any(&self) -> &dyn Any;
+    /// What mmap(2) maps for this file from `offset`: shared or private
+    /// pages of a source the memory manager can map (a page cache, later a
+    /// ring buffer or a bpf map). Files that cannot be mapped (pipes,
+    /// terminals, directories) keep this default, Linux's ENODEV.
+    fn mmap(&self, _shared: bool, _offset: u64) -> SysResult<mm::aspace::Source> {
+        Err(Errno::ENODEV)
+    }
+    /// Which kind of file this is, for the calls that act on one kind only.
+    fn kind(&self) -> FileKind<'_> {
+        FileKind::Other
+    }
+}
+
+/// Typed access to an fd's file for the calls that act on one kind only
+/// (ftruncate on a regular file, F_SETPIPE_SZ on a pipe, a dirfd), in place
+/// of downcasts at the call sites.
+pub enum FileKind<'a> {
+    Regular(&'a RegularFile),
+    Directory(&'a Directory),
+    Pipe(&'a PipeEnd),
+    /// Any other kind: none of those calls applies to it.
+    Other,
 }
 
 /// An open file description: the file plus its status flags (O_APPEND,

@@ -6,7 +6,6 @@
 use alloc::format;
 use alloc::string::String;
 use alloc::sync::Arc;
-use core::any::Any;
 use core::sync::atomic::Ordering;
 use core::task::Waker;
 
@@ -130,9 +129,5 @@ impl FileLike for PidFd {
 
     fn path(&self) -> String {
         "anon_inode:[pidfd]".into()
-    }
-
-    fn as_any(&self) -> &dyn Any {
-        self
     }
 }

@@ -3,13 +3,12 @@
 use alloc::collections::VecDeque;
 use alloc::string::String;
 use alloc::sync::Arc;
-use core::any::Any;
 use core::task::Waker;
 
 use axsync::Mutex;
 use pollset::PollSet;
 
-use super::{FileLike, Kstat, events};
+use super::{FileKind, FileLike, Kstat, events};
 use crate::errno::{Errno, SysResult};
 use crate::task::wait::WaitQueue;
 
@@ -273,7 +272,7 @@ impl FileLike for PipeEnd {
         alloc::format!("pipe:[{}]", self.shared.ino)
     }
 
-    fn as_any(&self) -> &dyn Any {
-        self
+    fn kind(&self) -> FileKind<'_> {
+        FileKind::Pipe(self)
     }
 }

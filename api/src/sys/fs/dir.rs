@@ -9,7 +9,7 @@ use axfs_ng_vfs::{Location, NodeType};
 
 use super::{AT_FDCWD, get_file, lookup_at};
 use crate::errno::{Errno, SysResult, VfsResultExt};
-use crate::file::{Directory, OpenFile};
+use crate::file::{Directory, FileKind, OpenFile};
 use crate::task::current_process;
 use crate::uaccess::{PATH_MAX, copy_to_user, read_path};
 
@@ -64,10 +64,10 @@ impl axfs_ng_vfs::DirEntrySink for DirentSink {
 
 /// The directory an fd refers to; ENOTDIR for any other file.
 fn directory_of(f: &OpenFile) -> SysResult<&Directory> {
-    f.file
-        .as_any()
-        .downcast_ref::<Directory>()
-        .ok_or(Errno::ENOTDIR)
+    match f.file.kind() {
+        FileKind::Directory(dir) => Ok(dir),
+        _ => Err(Errno::ENOTDIR),
+    }
 }
 
 pub fn sys_getdents64(fd: i32, buf: usize, len: usize) -> SysResult {

@@ -7,7 +7,7 @@ use linux_raw_sys::general as uapi;
 
 use super::{get_file, install};
 use crate::errno::{Errno, SysResult};
-use crate::file::{OpenFile, new_pipe};
+use crate::file::{FileKind, OpenFile, new_pipe};
 use crate::task::current_process;
 use crate::uaccess::{Pod, check_user_buffer, copy_from_user, copy_to_user, read_val, write_val};
 
@@ -266,11 +266,9 @@ pub fn sys_fcntl(fd: i32, cmd: u32, arg: usize) -> SysResult {
         | uapi::F_OFD_SETLKW => super::fcntl_lock(fd, &f, cmd, arg),
         uapi::F_GETPIPE_SZ | uapi::F_SETPIPE_SZ => {
             // Only pipes have a size to report or set (Linux's pipe_fcntl).
-            let pipe = f
-                .file
-                .as_any()
-                .downcast_ref::<crate::file::PipeEnd>()
-                .ok_or(Errno::EBADF)?;
+            let FileKind::Pipe(pipe) = f.file.kind() else {
+                return Err(Errno::EBADF);
+            };
             let size = if cmd == uapi::F_GETPIPE_SZ {
                 pipe.capacity()
             } else {
@@ -372,11 +370,9 @@ pub fn sys_ftruncate(fd: i32, len: i64) -> SysResult {
     if len < 0 || !f.writable() {
         return Err(Errno::EINVAL);
     }
-    let rf = f
-        .file
-        .as_any()
-        .downcast_ref::<crate::file::RegularFile>()
-        .ok_or(Errno::EINVAL)?;
+    let FileKind::Regular(rf) = f.file.kind() else {
+        return Err(Errno::EINVAL);
+    };
     rf.set_len(len as u64)?;
     Ok(0)
 }
@@ -386,7 +382,7 @@ pub fn sys_ftruncate(fd: i32, len: i64) -> SysResult {
 /// advice EINVAL.
 pub fn sys_fadvise64(fd: i32, _offset: i64, len: i64, advice: u32) -> SysResult {
     let f = get_file(fd)?;
-    if f.file.as_any().is::<crate::file::PipeEnd>() {
+    if let FileKind::Pipe(_) = f.file.kind() {
         return Err(Errno::ESPIPE);
     }
     if len < 0 || advice > uapi::POSIX_FADV_NOREUSE {

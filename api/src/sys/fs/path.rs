@@ -18,7 +18,7 @@ use linux_raw_sys::general as uapi;
 use super::dir::{note_moved, note_removed};
 use super::{AT_FDCWD, get_file, install};
 use crate::errno::{Errno, SysResult, VfsResultExt};
-use crate::file::{Directory, open_location, perm};
+use crate::file::{FileKind, open_location, perm};
 use crate::task::current_process;
 use crate::uaccess::{PATH_MAX, copy_to_user, read_cstr, read_path};
 
@@ -32,11 +32,9 @@ pub fn dir_context(dirfd: i32, path: &str) -> SysResult<FsContext> {
         return Ok(ctx);
     }
     let f = get_file(dirfd)?;
-    let dir = f
-        .file
-        .as_any()
-        .downcast_ref::<Directory>()
-        .ok_or(Errno::ENOTDIR)?;
+    let FileKind::Directory(dir) = f.file.kind() else {
+        return Err(Errno::ENOTDIR);
+    };
     ctx.with_current_dir(dir.loc.clone()).sys()
 }
 
@@ -271,7 +269,9 @@ pub fn sys_openat(dirfd: i32, path: usize, flags: u32, mode: u32) -> SysResult {
 /// Linux opens the pipe's inode, not the link's text `pipe:[N]`); None for
 /// other files, which the link's text names.
 fn reopen_pipe(file: &crate::file::OpenFile, flags: u32) -> Option<Arc<dyn crate::file::FileLike>> {
-    let pipe = file.file.as_any().downcast_ref::<crate::file::PipeEnd>()?;
+    let FileKind::Pipe(pipe) = file.file.kind() else {
+        return None;
+    };
     Some(if flags & uapi::O_PATH != 0 {
         file.file.clone()
     } else {

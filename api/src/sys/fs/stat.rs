@@ -52,7 +52,7 @@ pub fn sys_fstatfs(fd: i32, buf: usize) -> SysResult {
     let st = match f.file.location() {
         Some(loc) => statfs_of(loc)?,
         // A pipe is on Linux's internal pipefs (simple_statfs).
-        None if f.file.as_any().is::<crate::file::PipeEnd>() => {
+        None if matches!(f.file.kind(), crate::file::FileKind::Pipe(_)) => {
             const PIPEFS_MAGIC: u32 = 0x5049_5045;
             let mut st = empty_statfs();
             st.f_type = PIPEFS_MAGIC as _;

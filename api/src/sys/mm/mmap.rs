@@ -3,16 +3,14 @@
 
 use alloc::sync::Arc;
 
-use axfs_ng::{File, FileBackend, FileFlags};
-use axfs_ng_vfs::NodeType;
 use linux_raw_sys::general as uapi;
-use mm::aspace::{AddrSpace, Mapping, PageSource, Source};
+use mm::aspace::{AddrSpace, Mapping, Source};
 use mm::{PAGE_SIZE, Prot, page_floor};
 
 use super::{MMAP_MIN, TASK_SIZE, may_commit, page_align, prot_of};
 use crate::arch::MAP_32BIT;
-use crate::errno::{Errno, SysResult, VfsResultExt};
-use crate::file::{FilePages, OpenFile, RegularFile, SharedFile};
+use crate::errno::{Errno, SysResult};
+use crate::file::OpenFile;
 use crate::task::{MMAP_TOP, current_process};
 
 /// Flags a MAP_SHARED_VALIDATE mapping may carry (Linux's LEGACY_MAP_MASK).
@@ -34,7 +32,6 @@ const LEGACY_MAP_MASK: u32 = uapi::MAP_SHARED
     | (uapi::MAP_HUGE_MASK << uapi::MAP_HUGE_SHIFT);
 
 /// Device number of /dev/zero, whose mappings are anonymous memory.
-const DEV_ZERO: (u32, u32) = (1, 5);
 
 /// What a new area maps, with its sharing and most permissive rights.
 struct NewArea {
@@ -185,10 +182,7 @@ fn file_area(f: &OpenFile, flags: u32, prot: Prot, off: u64, len: usize) -> SysR
     if !f.readable() {
         return Err(Errno::EACCES);
     }
-    let Some(rf) = f.file.as_any().downcast_ref::<RegularFile>() else {
-        return Err(Errno::ENODEV); // pipes, sockets, directories, terminals
-    };
-    let source = file_source(rf, shared, off)?;
+    let source = f.file.mmap(shared, off)?;
     if flags & uapi::MAP_GROWSDOWN != 0 {
         return Err(Errno::EINVAL);
     }
@@ -199,33 +193,5 @@ fn file_area(f: &OpenFile, flags: u32, prot: Prot, off: u64, len: usize) -> SysR
     Ok(NewArea {
         mapping: Mapping { source, shared },
         max,
-    })
-}
-
-/// Pages of a regular file come from the open file's page cache: shared
-/// mappings map the cache's frames, private ones copy them. /dev/zero maps
-/// anonymous memory; other devices and uncached (pseudo) files cannot be
-/// mapped.
-fn file_source(rf: &RegularFile, shared: bool, off: u64) -> SysResult<Source> {
-    let meta = rf.location().metadata().sys()?;
-    match meta.node_type {
-        NodeType::RegularFile => {}
-        NodeType::CharacterDevice if (meta.rdev.major(), meta.rdev.minor()) == DEV_ZERO => {
-            return Ok(Source::Anonymous);
-        }
-        _ => return Err(Errno::ENODEV),
-    }
-    let backend = rf.file().backend().sys()?;
-    let FileBackend::Cached(cache) = backend else {
-        return Err(Errno::ENODEV);
-    };
-    let pages: Arc<dyn PageSource> = if shared {
-        SharedFile::new(cache.clone())
-    } else {
-        Arc::new(FilePages(File::new(backend.clone(), FileFlags::READ)))
-    };
-    Ok(Source::File {
-        file: pages,
-        offset: off,
     })
 }
