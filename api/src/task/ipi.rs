@@ -2,18 +2,21 @@
 //! kernel side of [`mm::tlb`]) and kicks that make a CPU notice a new
 //! signal or a task queued for it.
 //!
-//! Each CPU records the page table it has loaded. A thread loads its
-//! process's table when scheduled in, unless the CPU has it loaded
-//! already; a thread scheduled out leaves it loaded (lazily), so switching
-//! between threads of one process, or to the idle task and back, costs no
-//! TLB flush. A CPU that changed a table asks each other CPU that has it
-//! loaded to flush its TLB, by bumping that CPU's request count and sending
-//! an IPI, and spins until the CPU has acknowledged. While spinning it
-//! serves requests addressed to itself, so two CPUs shooting at each other
-//! both progress. A CPU serving a request for a table it only holds
-//! lazily switches to the kernel's table instead: that also flushes, and
-//! it stops receiving shootdowns for a process it no longer runs. Before a
-//! table is freed, [`retire`] makes every CPU let go of it that way.
+//! Each CPU records the page table it has loaded and the one its running
+//! thread uses (none while a kernel task or the idle task runs). A thread
+//! loads its process's table when scheduled in, unless the CPU has it
+//! loaded already with a TLB known to be fresh; a thread scheduled out
+//! leaves it loaded (lazily), so switching between threads of one process,
+//! or to the idle task and back, costs no TLB flush.
+//!
+//! A CPU that changed a table must make every other CPU drop stale
+//! entries of it. A CPU that holds it only lazily is just marked not
+//! fresh: it reloads the table (which flushes) before a thread uses it
+//! again. A CPU whose running thread uses it gets a request: the changer
+//! bumps that CPU's request count, sends an IPI and spins until the CPU has
+//! acknowledged, serving requests addressed to itself meanwhile, so two
+//! CPUs shooting at each other both progress. Before a table is freed,
+//! [`retire`] makes every CPU that has it loaded switch to the kernel's.
 
 use core::sync::atomic::{AtomicU64, AtomicUsize, Ordering, fence};
 
@@ -21,8 +24,14 @@ use axconfig::plat::MAX_CPU_NUM;
 use axhal::irq::{IPI_IRQ, IpiTarget};
 use axhal::percpu::this_cpu_id;
 
-/// The page-table root each CPU has loaded.
+/// The page-table root each CPU has loaded (its CR3 or satp).
 static LOADED: [AtomicUsize; MAX_CPU_NUM] = [const { AtomicUsize::new(0) }; MAX_CPU_NUM];
+/// The root whose translations each CPU's TLB holds with no stale entry
+/// (0: not known fresh, reload before use).
+static FRESH: [AtomicUsize; MAX_CPU_NUM] = [const { AtomicUsize::new(0) }; MAX_CPU_NUM];
+/// The root the thread running on each CPU uses (0: a kernel task or the
+/// idle task, which touch no user memory).
+static ACTIVE: [AtomicUsize; MAX_CPU_NUM] = [const { AtomicUsize::new(0) }; MAX_CPU_NUM];
 /// Flushes asked of each CPU, and how many of them it has done.
 static REQUESTED: [AtomicU64; MAX_CPU_NUM] = [const { AtomicU64::new(0) }; MAX_CPU_NUM];
 static DONE: [AtomicU64; MAX_CPU_NUM] = [const { AtomicU64::new(0) }; MAX_CPU_NUM];
@@ -46,7 +55,9 @@ pub fn init() {
 pub fn load_page_table(root: usize) {
     // Recorded before the switch: a CPU already recorded under its new
     // table cannot be missed by a shootdown of it.
-    LOADED[this_cpu_id()].store(root, Ordering::SeqCst);
+    let me = this_cpu_id();
+    LOADED[me].store(root, Ordering::SeqCst);
+    FRESH[me].store(root, Ordering::SeqCst);
     // SAFETY: `root` is a live page table whose kernel half is the kernel's
     // own mappings, so the running code stays mapped across the switch.
     unsafe { axhal::asm::write_user_page_table(memory_addr::PhysAddr::from(root)) };
@@ -56,17 +67,21 @@ pub fn load_page_table(root: usize) {
 }
 
 /// Loads `root` for a thread scheduled in, unless this CPU has it loaded
-/// already (kept from an earlier thread of the same process).
+/// already with a fresh TLB (kept from an earlier thread of the process).
 pub fn load_user_table(root: usize) {
-    if LOADED[this_cpu_id()].load(Ordering::SeqCst) != root {
+    let me = this_cpu_id();
+    // Announced before FRESH is read: a shootdown either sees the thread
+    // active (and interrupts it) or its mark is seen here (see flush_others).
+    ACTIVE[me].store(root, Ordering::SeqCst);
+    if FRESH[me].load(Ordering::SeqCst) != root || LOADED[me].load(Ordering::SeqCst) != root {
         load_page_table(root);
     }
 }
 
-/// Whether the thread running on this CPU uses the table `root` (false in
-/// a kernel task or the idle task, which may hold it lazily).
-fn in_use(root: usize) -> bool {
-    super::try_current_thread().is_some_and(|t| t.process.pt_root.load(Ordering::Acquire) == root)
+/// The thread running on this CPU is scheduled out: its table stays
+/// loaded, but nothing uses it.
+pub fn leave_user_table() {
+    ACTIVE[this_cpu_id()].store(0, Ordering::SeqCst);
 }
 
 /// Any IPI brings a CPU running user code into the kernel, which checks
@@ -93,14 +108,16 @@ pub fn kick(cpu: usize) {
     }
 }
 
-/// Performs the flushes asked of `cpu` (the current one): a table only
-/// held lazily is let go of instead (see the module's doc).
+/// Performs the requests addressed to `cpu` (the current one): flush the
+/// TLB for the running thread's table, or, with no user thread running,
+/// switch to the kernel's table (a table being retired is let go of).
 fn serve(cpu: usize) {
     let asked = REQUESTED[cpu].load(Ordering::Acquire);
     if DONE[cpu].load(Ordering::Acquire) < asked {
-        let loaded = LOADED[cpu].load(Ordering::SeqCst);
-        if in_use(loaded) {
+        let active = ACTIVE[cpu].load(Ordering::SeqCst);
+        if active != 0 && LOADED[cpu].load(Ordering::SeqCst) == active {
             axhal::asm::flush_tlb(None);
+            FRESH[cpu].store(active, Ordering::SeqCst);
         } else {
             load_page_table(axmm::kernel_page_table_root().as_usize());
         }
@@ -108,36 +125,16 @@ fn serve(cpu: usize) {
     }
 }
 
-/// The table `root` is about to be freed: this CPU and every other one
-/// that holds it (lazily: no thread of its process is left) switch to the
-/// kernel's table.
-fn retire(root: usize) {
-    let _pinned = kernel_guard::NoPreempt::new();
-    if LOADED[this_cpu_id()].load(Ordering::SeqCst) == root {
-        load_page_table(axmm::kernel_page_table_root().as_usize());
-    }
-    flush_others(root);
-}
-
-/// Flushes the TLB of every other CPU that has `root` loaded, and waits.
-fn flush_others(root: usize) {
-    let cpus = axhal::cpu_num();
-    if cpus == 1 {
-        return;
-    }
-    // Stay on this CPU: `me` must remain true while we look and wait.
-    let _pinned = kernel_guard::NoPreempt::new();
-    // The page-table stores before, the reads of LOADED after.
-    fence(Ordering::SeqCst);
+/// Asks each CPU of `cpus` (a request each, by IPI) and waits until all
+/// have served it.
+fn ask_and_wait(cpus: &[usize]) {
     let me = this_cpu_id();
     let mut ticket = [0u64; MAX_CPU_NUM];
-    for cpu in (0..cpus).filter(|&c| c != me) {
-        if LOADED[cpu].load(Ordering::SeqCst) == root {
-            ticket[cpu] = REQUESTED[cpu].fetch_add(1, Ordering::AcqRel) + 1;
-            axhal::irq::send_ipi(IPI_IRQ, IpiTarget::Other { cpu_id: cpu });
-        }
+    for &cpu in cpus {
+        ticket[cpu] = REQUESTED[cpu].fetch_add(1, Ordering::AcqRel) + 1;
+        axhal::irq::send_ipi(IPI_IRQ, IpiTarget::Other { cpu_id: cpu });
     }
-    for cpu in (0..cpus).filter(|&c| ticket[c] != 0) {
+    for &cpu in cpus {
         let mut polls = 0;
         while DONE[cpu].load(Ordering::Acquire) < ticket[cpu] {
             serve(me);
@@ -149,4 +146,44 @@ fn flush_others(root: usize) {
             }
         }
     }
+}
+
+/// The table `root` is about to be freed: this CPU and every other one
+/// that has it loaded (no thread of its process is left: only lazily)
+/// switch to the kernel's table.
+fn retire(root: usize) {
+    let _pinned = kernel_guard::NoPreempt::new();
+    let me = this_cpu_id();
+    if LOADED[me].load(Ordering::SeqCst) == root {
+        load_page_table(axmm::kernel_page_table_root().as_usize());
+    }
+    fence(Ordering::SeqCst);
+    let holders: alloc::vec::Vec<usize> = (0..axhal::cpu_num())
+        .filter(|&c| c != me && LOADED[c].load(Ordering::SeqCst) == root)
+        .collect();
+    ask_and_wait(&holders);
+}
+
+/// Flushes the TLB of every other CPU that has `root` loaded, and waits.
+fn flush_others(root: usize) {
+    let cpus = axhal::cpu_num();
+    if cpus == 1 {
+        return;
+    }
+    // Stay on this CPU: `me` must remain true while we look and wait.
+    let _pinned = kernel_guard::NoPreempt::new();
+    // The page-table stores before, the reads of the per-CPU state after.
+    fence(Ordering::SeqCst);
+    let me = this_cpu_id();
+    let mut active = alloc::vec::Vec::new();
+    for cpu in (0..cpus).filter(|&c| c != me) {
+        // A CPU holding the table is marked not fresh first, then looked
+        // at: one whose thread became active meanwhile either saw the mark
+        // (and reloaded) or is seen active here (and is interrupted).
+        let _ = FRESH[cpu].compare_exchange(root, 0, Ordering::SeqCst, Ordering::SeqCst);
+        if ACTIVE[cpu].load(Ordering::SeqCst) == root {
+            active.push(cpu);
+        }
+    }
+    ask_and_wait(&active);
 }

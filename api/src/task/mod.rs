@@ -215,6 +215,7 @@ impl TaskExt for ThreadRef {
         self.0.fpu.restore_current();
     }
     fn on_leave(&self) {
+        ipi::leave_user_table();
         self.0.rseq.note_switched_out();
         self.0.fpu.save_current();
         cputime::switched_out(&self.0);
@@ -304,7 +305,7 @@ impl Process {
         // before the old space can be freed: dropping it frees its root
         // table, which must not be the one the MMU walks.
         self.pt_root.store(root.as_usize(), Ordering::Release);
-        ipi::load_page_table(root.as_usize());
+        ipi::load_user_table(root.as_usize());
         mm::sync_icache();
         // A new address space has no membarrier registrations.
         self.membarrier.store(0, Ordering::Relaxed);
@@ -388,9 +389,13 @@ pub fn try_current_thread() -> Option<Arc<Thread>> {
 
 /// Runs `f` on the calling thread without taking a reference to it.
 pub(crate) fn with_current_thread<R>(f: impl FnOnce(&Thread) -> R) -> R {
-    let task = axtask::current();
+    f(thread_of(&axtask::current()))
+}
+
+/// The thread a user task runs, borrowed from the task.
+pub(crate) fn thread_of(task: &axtask::AxTaskRef) -> &Thread {
     let ext = task.task_ext().expect("syscall from a kernel task");
-    f(&ext.downcast_ref::<ThreadRef>().0)
+    &ext.downcast_ref::<ThreadRef>().0
 }
 
 /// The calling process.
@@ -410,7 +415,15 @@ pub fn spawn_kernel_task(f: fn(), name: &str) {
     let mut task = TaskInner::new(f, name.into(), 256 * 1024);
     task.ctx_mut()
         .set_page_table_root(axmm::kernel_page_table_root());
+    spawn_now(task);
+}
+
+/// Queues a new task to run. The scheduler picks a run queue without
+/// telling which: the other CPUs are kicked, so that an idle one runs the
+/// task now instead of at its next tick.
+pub(crate) fn spawn_now(task: TaskInner) {
     axtask::spawn_task(task);
+    ipi::kick_others();
 }
 
 /// Whether a pending signal will kill the current process.

@@ -59,23 +59,21 @@ fn kernel_page_fault(vaddr: memory_addr::VirtAddr, flags: axhal::paging::Mapping
 #[repr(C, align(16))]
 struct AlignedContext(UserContext);
 
-/// Body of a user thread's task. It holds no reference to its thread
-/// across the loop: exiting does not return, and whatever this frame held
-/// would never be released.
+/// Body of a user thread's task. It holds no counted reference to its
+/// thread across the loop (it borrows the one its task holds): exiting does
+/// not return, and whatever this frame owned would never be released.
 pub fn user_entry(uctx: UserContext) {
     let mut ctx = AlignedContext(uctx);
     let uctx = &mut ctx.0;
-    super::current_thread().set_task(&axtask::current());
+    let task = axtask::current();
+    let t = super::thread_of(&task);
+    t.set_task(&task);
     loop {
-        super::with_current_thread(|t| {
-            super::rseq::update_cpu(t);
-            cputime::enter_user(t);
-        });
+        super::rseq::update_cpu(t);
+        cputime::enter_user(t);
         let reason = uctx.run();
-        super::with_current_thread(|t| {
-            cputime::leave_user(t);
-            super::itimer::check_cpu_timers(&t.process);
-        });
+        cputime::leave_user(t);
+        super::itimer::check_cpu_timers(&t.process);
         let restart = match reason {
             ReturnReason::Syscall => crate::syscall::handle(uctx),
             ReturnReason::PageFault(addr, flags) => {
@@ -103,22 +101,17 @@ pub fn user_entry(uctx: UserContext) {
         };
         // A critical section the thread was switched out of, or one a
         // signal handler is about to run over, is aborted first.
-        let signals = super::with_current_thread(|t| {
-            if t.rseq.take_switched_out() || crate::signal::has_pending(t) {
-                super::rseq::fixup(t, uctx);
-            }
-            super::sched::follow_affinity(t);
-            crate::signal::needs_attention(t)
-        });
-        if signals || restart.is_some() {
+        if t.rseq.take_switched_out() || crate::signal::has_pending(t) {
+            super::rseq::fixup(t, uctx);
+        }
+        super::sched::follow_affinity(t);
+        if crate::signal::needs_attention(t) || restart.is_some() {
             signal::handle_signals(uctx, restart);
         }
-        let exiting = super::with_current_thread(|t| {
-            t.process
-                .exiting
-                .load(core::sync::atomic::Ordering::Acquire)
-        });
-        if exiting {
+        if t.process
+            .exiting
+            .load(core::sync::atomic::Ordering::Acquire)
+        {
             super::exit_current_thread();
         }
     }
@@ -154,7 +147,7 @@ pub fn spawn_user_thread(thread: Arc<Thread>, uctx: UserContext, name: String, f
         task.set_cpumask(axtask::current().cpumask());
     }
     attach(&mut task, thread);
-    axtask::spawn_task(task);
+    super::spawn_now(task);
 }
 
 /// Builds the main thread of a new process.
