@@ -136,20 +136,34 @@ impl Drop for PipeEnd {
 
 impl FileLike for PipeEnd {
     fn read(&self, out: &mut [u8], nonblock: bool) -> SysResult<usize> {
+        self.read_to(out.len(), nonblock, &mut |data| {
+            out[..data.len()].copy_from_slice(data);
+            Ok(())
+        })
+    }
+
+    /// Hands up to `len` buffered bytes to `out` in one piece, straight
+    /// from the pipe's buffer; they leave the pipe only if `out` succeeds
+    /// (a read that faults consumes nothing, as on Linux).
+    fn read_to(
+        &self,
+        len: usize,
+        nonblock: bool,
+        out: &mut dyn FnMut(&[u8]) -> SysResult<()>,
+    ) -> SysResult<usize> {
         if !self.is_reader {
             return Err(Errno::EBADF);
         }
-        if out.is_empty() {
+        if len == 0 {
             return Ok(0);
         }
         loop {
             {
                 let mut buf = self.shared.buf.lock();
                 if !buf.is_empty() {
-                    let n = out.len().min(buf.len());
-                    for (i, b) in buf.drain(..n).enumerate() {
-                        out[i] = b;
-                    }
+                    let n = len.min(buf.len());
+                    out(&buf.make_contiguous()[..n])?;
+                    buf.drain(..n);
                     drop(buf);
                     self.shared.changed();
                     return Ok(n);
