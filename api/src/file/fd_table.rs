@@ -191,7 +191,7 @@ impl FdTable {
 
 /// The open file behind `fd` in the caller's table.
 pub fn get_file(fd: i32) -> SysResult<Arc<OpenFile>> {
-    current_process().fds.lock().get(fd)
+    crate::task::with_current_thread(|t| t.process.fds.lock().get(fd))
 }
 
 /// Installs a file in the caller's table.

@@ -618,7 +618,7 @@ pub fn sys_getpid() -> SysResult {
 }
 
 pub fn sys_getppid() -> SysResult {
-    Ok(current_process().ppid() as isize)
+    Ok(crate::task::with_current_thread(|t| t.process.ppid()) as isize)
 }
 
 pub fn sys_gettid() -> SysResult {

@@ -58,7 +58,8 @@ pub struct ExecStrings {
 /// A thread group (Linux "process").
 pub struct Process {
     pub pid: i32,
-    pub parent: Mutex<Weak<Process>>,
+    /// A spin lock: it only guards a pointer, and getppid reads it.
+    pub parent: spin::Mutex<Weak<Process>>,
     pub children: Mutex<Vec<Arc<Process>>>,
     /// The address space; replaced whole by execve (a vfork child must not
     /// clear the space it borrowed from its parent).
@@ -249,7 +250,7 @@ impl Process {
         let p = Arc::new(Process {
             pid,
             pt_root: AtomicUsize::new(root),
-            parent: Mutex::new(parent),
+            parent: spin::Mutex::new(parent),
             children: Mutex::new(Vec::new()),
             mm: kspin::SpinNoIrq::new(aspace),
             fds,
