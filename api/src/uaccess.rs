@@ -49,6 +49,18 @@ pub fn copy_from_user(buf: &mut [u8], src: usize) -> SysResult<()> {
     raw_copy(buf.as_mut_ptr(), src as *const u8, buf.len())
 }
 
+/// Copies `len` bytes from user address `src` into a new buffer, which is
+/// not zeroed first (write(2)'s data, up to a megabyte per call).
+pub fn read_user_bytes(src: usize, len: usize) -> SysResult<Vec<u8>> {
+    check_range(src, len)?;
+    let mut buf = Vec::with_capacity(len);
+    raw_copy(buf.as_mut_ptr(), src as *const u8, len)?;
+    // SAFETY: the capacity is `len`, and the copy succeeded, so all `len`
+    // bytes are initialised.
+    unsafe { buf.set_len(len) };
+    Ok(buf)
+}
+
 /// Copies `buf` to user address `dst`.
 pub fn copy_to_user(dst: usize, buf: &[u8]) -> SysResult<()> {
     check_range(dst, buf.len())?;

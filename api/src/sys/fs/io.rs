@@ -9,7 +9,7 @@ use super::{get_file, install};
 use crate::errno::{Errno, SysResult};
 use crate::file::{FileKind, OpenFile, new_pipe};
 use crate::task::current_process;
-use crate::uaccess::{Pod, check_user_buffer, copy_from_user, copy_to_user, read_val, write_val};
+use crate::uaccess::{Pod, check_user_buffer, copy_to_user, read_user_bytes, read_val, write_val};
 
 unsafe impl Pod for uapi::iovec {}
 
@@ -38,8 +38,7 @@ pub fn sys_write(fd: i32, buf: usize, len: usize) -> SysResult {
     if !f.writable() {
         return Err(Errno::EBADF);
     }
-    let mut kbuf = alloc::vec![0u8; len.min(MAX_IO)];
-    copy_from_user(&mut kbuf, buf)?;
+    let kbuf = read_user_bytes(buf, len.min(MAX_IO))?;
     Ok(f.write(&kbuf)? as isize)
 }
 
@@ -123,8 +122,7 @@ pub fn sys_pwrite64(fd: i32, buf: usize, len: usize, off: i64) -> SysResult {
     if off < 0 {
         return Err(Errno::EINVAL);
     }
-    let mut kbuf = alloc::vec![0u8; len.min(MAX_IO)];
-    copy_from_user(&mut kbuf, buf)?;
+    let kbuf = read_user_bytes(buf, len.min(MAX_IO))?;
     Ok(f.write_at(&kbuf, off as u64)? as isize)
 }
 
