@@ -48,7 +48,7 @@ ifeq ($(MODE),release)
   CARGO_FLAGS += --release
 endif
 
-.PHONY: all build kernel image run test setup clean fmt clippy unittest
+.PHONY: all build kernel image run test setup clean fmt clippy unittest bench
 
 all: build
 
@@ -72,6 +72,16 @@ image: setup
 
 run: build image
 	@scripts/qemu.sh $(ARCH) $(KERNEL_ELF) $(KERNEL_BIN) $(DISK_IMG) $(SMP) $(MEM) $(ACCEL)
+
+# Our kernel against Debian's Linux 6.1 in the same QEMU (TCG): RUNS boots of each (default 3),
+# results in build/bench/. x86_64 only: Debian bookworm has no riscv64 kernel package.
+bench:
+ifneq ($(ARCH),x86_64)
+	$(error make bench is x86_64 only (Debian bookworm has no riscv64 Linux kernel to compare with))
+endif
+	$(MAKE) ARCH=x86_64 SMP=2 MEM=$(MEM) MODE=$(MODE) build
+	RUNS=$${RUNS:-3} MEM=$(MEM) KERNEL_ELF=$(ROOT)/target/x86_64-smp2/x86_64-unknown-none/$(MODE)/kernel \
+		scripts/bench/bench.sh
 
 unittest: setup
 	cargo test --workspace --exclude kernel
