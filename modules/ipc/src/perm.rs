@@ -13,6 +13,8 @@ pub struct Creds {
     pub ipc_owner: bool,
     /// CAP_SYS_ADMIN: may IPC_SET and IPC_RMID objects it does not own.
     pub sys_admin: bool,
+    /// CAP_SYS_RESOURCE: may raise a message queue above MSGMNB.
+    pub sys_resource: bool,
 }
 
 impl Creds {
@@ -21,6 +23,7 @@ impl Creds {
         Creds {
             ipc_owner: true,
             sys_admin: true,
+            sys_resource: true,
             ..Default::default()
         }
     }
