@@ -87,7 +87,7 @@ impl<T> Ids<T> {
         if self.slots.len() >= limit {
             return Err(IdError::Full);
         }
-        let window = (self.slots.len() * 3 / 2).max(MIN_CYCLE).min(IPCMNI);
+        let window = (self.slots.len() * 3 / 2).clamp(MIN_CYCLE, IPCMNI);
         let start = self.last.map_or(0, |l| l + 1);
         let idx = (start..window)
             .chain(0..start.min(window))

@@ -120,7 +120,7 @@ impl MsgQueue {
     /// Whether a message of `size` bytes fits now: the bytes, and one
     /// more message, within qbytes (Linux's msg_fits_inqueue).
     pub fn fits(&self, size: usize) -> bool {
-        size + self.cbytes <= self.qbytes && 1 + self.msgs.len() <= self.qbytes
+        size + self.cbytes <= self.qbytes && self.msgs.len() < self.qbytes
     }
 
     /// The position of the message `select` takes (Linux's find_msg).

@@ -74,9 +74,8 @@ pub fn sys_msgget(key: i32, flg: i32) -> SysResult {
         |_| Ok(()),
         |ids| {
             let perm = Perm::new(key, flg as u32, &super::creds());
-            Ok(ids
-                .add(perm, MsgQueue::new(MSGMNB, super::now()), MSGMNI)
-                .sys()?)
+            ids.add(perm, MsgQueue::new(MSGMNB, super::now()), MSGMNI)
+                .sys()
         },
     )
 }
