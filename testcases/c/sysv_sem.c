@@ -5,6 +5,8 @@
 #include <sys/sem.h>
 
 #define KEY 0x5e4d0002
+/* qemu-user fills only the low 16 bits of the mode it converts */
+#define MODE(m) ((unsigned)(unsigned short)(m))
 
 union semun {
     int val;
@@ -100,7 +102,7 @@ int main(void)
     arg.buf = &ds;
     CHECK("IPC_STAT", semctl(id, 0, IPC_STAT, arg));
     printf("stat: key ok=%d nsems=%lu mode=%o otime=%ld ctime set=%d uid=%u\n", ds.sem_perm.__key == KEY,
-           (unsigned long)ds.sem_nsems, ds.sem_perm.mode, (long)ds.sem_otime, ds.sem_ctime != 0,
+           (unsigned long)ds.sem_nsems, MODE(ds.sem_perm.mode), (long)ds.sem_otime, ds.sem_ctime != 0,
            ds.sem_perm.uid);
 
     /* values */
@@ -162,14 +164,16 @@ int main(void)
     semctl(id, 0, SETVAL, (union semun){.val = 0});
     pid_t c = blocked_child(id, 0, -1);
     printf("GETNCNT with a sleeper: %d\n", count_becomes(id, 0, GETNCNT, 1));
-    CHECK("semop +1 wakes it", sop(id, 0, 1, 0));
+    int r = sop(id, 0, 1, 0);
     waitpid(c, &status, 0);
+    printf("semop +1 woke it: %d\n", r);
     printf("value after wake: %d, ncnt %d\n", getval(id, 0), semctl(id, 0, GETNCNT));
     semctl(id, 1, SETVAL, (union semun){.val = 2});
     c = blocked_child(id, 1, 0);
     printf("GETZCNT with a sleeper: %d\n", count_becomes(id, 1, GETZCNT, 1));
-    CHECK("semop -2 to zero", sop(id, 1, -2, 0));
+    r = sop(id, 1, -2, 0);
     waitpid(c, &status, 0);
+    printf("semop -2 to zero: %d\n", r);
 
     /* a signal interrupts: EINTR, with or without SA_RESTART */
     for (int restart = 0; restart < 2; restart++) {
@@ -179,7 +183,7 @@ int main(void)
         sigaction(SIGUSR1, &sa, NULL);
         pid_t k = t_signal_later(SIGUSR1, 100);
         errno = 0;
-        int r = sop(id, 0, -1, 0);
+        r = sop(id, 0, -1, 0);
         printf("semop interrupted (SA_RESTART=%d): ret=%d errno=%s\n", restart, r, errname(errno));
         waitpid(k, &status, 0);
     }
@@ -235,7 +239,7 @@ int main(void)
     ds.sem_perm.mode = 0640;
     CHECK("IPC_SET", semctl(id, 0, IPC_SET, (union semun){.buf = &ds}));
     semctl(id, 0, IPC_STAT, (union semun){.buf = &ds});
-    printf("mode after IPC_SET: %o\n", ds.sem_perm.mode);
+    printf("mode after IPC_SET: %o\n", MODE(ds.sem_perm.mode));
     ds.sem_perm.gid = (gid_t)-1;
     CHECK("IPC_SET gid -1", semctl(id, 0, IPC_SET, (union semun){.buf = &ds}));
     CHECK("IPC_STAT bad pointer", semctl(id, 0, IPC_STAT, (union semun){.buf = BADPTR}));
@@ -255,8 +259,9 @@ int main(void)
     semctl(id, 0, SETVAL, (union semun){.val = 0});
     c = blocked_child(id, 0, -1);
     count_becomes(id, 0, GETNCNT, 1);
-    CHECK("IPC_RMID", semctl(id, 0, IPC_RMID));
+    r = semctl(id, 0, IPC_RMID);
     waitpid(c, &status, 0);
+    printf("IPC_RMID: %d\n", r);
     CHECK("GETVAL removed", semctl(id, 0, GETVAL));
     CHECK("semop removed", sop(id, 0, 1, 0));
     CHECK("IPC_RMID twice", semctl(id, 0, IPC_RMID));

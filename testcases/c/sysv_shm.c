@@ -5,6 +5,8 @@
 
 #define KEY 0x5e4d0001
 #define PG 4096
+/* qemu-user fills only the low 16 bits of the mode it converts */
+#define MODE(m) ((unsigned)(unsigned short)(m))
 
 static int shm_id;
 
@@ -103,7 +105,7 @@ int main(void)
 
     struct shmid_ds ds = st(id);
     printf("stat: key ok=%d segsz=%zu mode=%o nattch=%lu cpid ok=%d lpid=%d atime=%ld uid=%u cuid=%u ctime set=%d\n",
-           ds.shm_perm.__key == KEY, ds.shm_segsz, ds.shm_perm.mode, (unsigned long)ds.shm_nattch,
+           ds.shm_perm.__key == KEY, ds.shm_segsz, MODE(ds.shm_perm.mode), (unsigned long)ds.shm_nattch,
            ds.shm_cpid == getpid(), ds.shm_lpid, (long)ds.shm_atime, ds.shm_perm.uid, ds.shm_perm.cuid,
            ds.shm_ctime != 0);
 
@@ -162,16 +164,20 @@ int main(void)
     char *y = shmat(id, area + PG, SHM_REMAP);
     EXPECT("shmat SHM_REMAP replaces", y == area + PG);
     printf("remapped sees data: %s\n", y);
-    CHECK("shmat SHM_REMAP NULL", (long)shmat(id, NULL, SHM_REMAP));
+    if (!REF_IS_QEMU) /* qemu-user does not check SHM_REMAP without an address */
+        CHECK("shmat SHM_REMAP NULL", (long)shmat(id, NULL, SHM_REMAP));
     CHECK("shmdt x", shmdt(x));
     CHECK("shmdt y", shmdt(y));
 
-    /* a split attachment counts twice and shmdt removes both pieces */
-    char *s = shmat(id, NULL, 0);
-    CHECK("mprotect middle page", mprotect(s + PG, PG, PROT_READ));
-    printf("split nattch: %lu\n", (unsigned long)st(id).shm_nattch);
-    CHECK("shmdt split", shmdt(s));
-    printf("after split detach nattch: %lu\n", (unsigned long)st(id).shm_nattch);
+    /* a split attachment counts once per piece and shmdt removes them all
+     * (qemu-user maps attachments its own way: it detaches one piece) */
+    if (!REF_IS_QEMU) {
+        char *s = shmat(id, NULL, 0);
+        CHECK("mprotect middle page", mprotect(s + PG, PG, PROT_READ));
+        printf("split nattch: %lu\n", (unsigned long)st(id).shm_nattch);
+        CHECK("shmdt split", shmdt(s));
+        printf("after split detach nattch: %lu\n", (unsigned long)st(id).shm_nattch);
+    }
 
     CHECK("shmat bad id", (long)shmat(id + 1, NULL, 0));
     CHECK("shmat negative id", (long)shmat(-1, NULL, 0));
@@ -180,7 +186,7 @@ int main(void)
     ds = st(id);
     ds.shm_perm.mode = 0640;
     CHECK("IPC_SET", shmctl(id, IPC_SET, &ds));
-    printf("mode after IPC_SET: %o\n", st(id).shm_perm.mode);
+    printf("mode after IPC_SET: %o\n", MODE(st(id).shm_perm.mode));
     ds.shm_perm.uid = (uid_t)-1;
     CHECK("IPC_SET uid -1", shmctl(id, IPC_SET, &ds));
     CHECK("IPC_SET bad pointer", shmctl(id, IPC_SET, BADPTR));
@@ -188,7 +194,7 @@ int main(void)
     CHECK("bad command", shmctl(id, 99, &ds));
     CHECK("negative id", shmctl(-1, IPC_STAT, &ds));
     CHECK("SHM_LOCK", shmctl(id, SHM_LOCK, NULL));
-    printf("locked mode: %o\n", st(id).shm_perm.mode);
+    printf("locked mode: %o\n", MODE(st(id).shm_perm.mode));
     CHECK("SHM_UNLOCK", shmctl(id, SHM_UNLOCK, NULL));
 
     struct shminfo info;
@@ -199,7 +205,8 @@ int main(void)
     CHECK_OK("SHM_INFO", shmctl(0, SHM_INFO, (struct shmid_ds *)&sinfo));
     printf("shm_info: used_ids>=1 %d tot>=3 %d\n", sinfo.used_ids >= 1, sinfo.shm_tot >= 3);
     EXPECT("SHM_STAT by index gives the id", shmctl(id % 32768, SHM_STAT, &ds) == id);
-    EXPECT("SHM_STAT_ANY by index gives the id", shmctl(id % 32768, SHM_STAT_ANY, &ds) == id);
+    if (!REF_IS_QEMU) /* unknown to qemu-user */
+        EXPECT("SHM_STAT_ANY by index gives the id", shmctl(id % 32768, SHM_STAT_ANY, &ds) == id);
 
     proc_line(KEY);
 
@@ -208,7 +215,7 @@ int main(void)
     char *k = shmat(id, NULL, 0);
     CHECK("IPC_RMID attached", shmctl(id, IPC_RMID, NULL));
     ds = st(id);
-    printf("marked: key=%d mode=%o nattch=%lu\n", ds.shm_perm.__key, ds.shm_perm.mode,
+    printf("marked: key=%d mode=%o nattch=%lu\n", ds.shm_perm.__key, MODE(ds.shm_perm.mode),
            (unsigned long)ds.shm_nattch);
     CHECK("shmget key after IPC_RMID", shmget(KEY, 0, 0));
     char *k2 = shmat(id, NULL, 0);
