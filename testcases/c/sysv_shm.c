@@ -139,6 +139,8 @@ int main(void)
            (unsigned long)st(id).shm_nattch);
 
     CHECK("shmdt second", shmdt(b));
+    ds = st(id);
+    printf("after shmdt: dtime set=%d lpid ok=%d\n", ds.shm_dtime != 0, ds.shm_lpid == getpid());
     CHECK("shmdt again", shmdt(b));
     CHECK("shmdt unaligned", shmdt(a + 1));
     CHECK("shmdt not shm", shmdt(t_unmapped()));

@@ -312,13 +312,18 @@ fn map(
 }
 
 /// The segment an area maps (by address, to compare), the area's offset
-/// in it and the segment's size.
-fn shm_area(v: &mm::Vma<Mapping>) -> Option<(usize, u64, usize)> {
+/// in it, and the segment's size and id.
+fn shm_area(v: &mm::Vma<Mapping>) -> Option<(usize, u64, usize, i32)> {
     let Source::File { file, offset } = &v.backing.source else {
         return None;
     };
     let pages = file.as_any()?.downcast_ref::<ShmPages>()?;
-    Some((pages as *const ShmPages as usize, *offset, pages.size))
+    Some((
+        pages as *const ShmPages as usize,
+        *offset,
+        pages.size,
+        pages.id,
+    ))
 }
 
 /// Linux's ksys_shmdt: the first area at or above `addr` that maps a
@@ -332,13 +337,19 @@ pub fn sys_shmdt(addr: usize) -> SysResult {
     let proc = current_process();
     let space = proc.aspace();
     let mut aspace = space.lock();
+    let mut id = -1;
     let areas: Vec<(usize, usize, usize, usize)> = aspace
         .vmas()
         .iter()
         .filter(|v| v.start >= addr)
-        .filter_map(|v| shm_area(v).map(|(seg, off, size)| (v.start, v.end, seg, off, size)))
-        .filter(|&(start, _, _, off, _)| (start - addr) as u64 == off)
-        .map(|(start, end, seg, _, size)| (start, end, seg, size))
+        .filter_map(|v| shm_area(v).map(|(seg, off, size, i)| (v.start, v.end, seg, off, size, i)))
+        .filter(|&(start, _, _, off, _, _)| (start - addr) as u64 == off)
+        .map(|(start, end, seg, _, size, i)| {
+            if id < 0 {
+                id = i;
+            }
+            (start, end, seg, size)
+        })
         .collect();
     let Some(&(_, _, seg, size)) = areas.first() else {
         return Err(Errno::EINVAL);
@@ -352,6 +363,11 @@ pub fn sys_shmdt(addr: usize) -> SysResult {
         .collect();
     for (s, e) in doomed {
         aspace.unmap(s, e - s);
+    }
+    // Each detach is recorded (the last one also did it on its way out).
+    if let Ok(e) = SHM.lock().ids.get_mut(id) {
+        e.obj.dtime = super::now();
+        e.obj.lpid = super::pid();
     }
     Ok(0)
 }
