@@ -111,8 +111,11 @@ pub enum Arg {
     Sembufs(usize),
     /// msgsnd's message; its text length is argument n.
     MsgIn(usize),
-    /// msgrcv's message, shown after the call (the result is its length).
+    /// msgrcv's message, shown after the call (the buffer's size is
+    /// argument 2).
     MsgOut,
+    /// The buffer of shmctl, semctl or msgctl, decoded by command.
+    IpcCtl(super::ipc::Family),
 }
 
 /// What a decoder sees: the raw arguments and, after the call, the result
@@ -128,6 +131,7 @@ impl Arg {
     /// Whether this argument is shown after the call (`a`: the arguments).
     pub fn at_exit(self, a: &[usize; 6]) -> bool {
         (matches!(self, PrctlValue) && calls::prctl_arg_out(a))
+            || matches!(self, IpcCtl(f) if f.at_exit(a))
             || matches!(
                 self,
                 OutBuf
@@ -222,7 +226,8 @@ impl Arg {
             IpcGet => super::ipc::get_flags(out, &super::ipc::GET, v as u32),
             Sembufs(n) => super::ipc::sembufs(out, v, c.a[n] as u32 as usize),
             MsgIn(n) => super::ipc::msgbuf(out, v, c.a[n]),
-            MsgOut => super::ipc::msgbuf(out, v, ret),
+            MsgOut => super::ipc::msgbuf(out, v, c.a[2]),
+            IpcCtl(f) => super::ipc::ctl_buf(out, f, c.a),
         }
     }
 }

@@ -10,7 +10,7 @@
 mod msg;
 mod sem;
 mod shm;
-mod uapi;
+pub(crate) mod uapi;
 
 pub use msg::{proc_sysvipc_msg, sys_msgctl, sys_msgget, sys_msgrcv, sys_msgsnd};
 pub use sem::{exit_sem, proc_sysvipc_sem, sys_semctl, sys_semget, sys_semop, sys_semtimedop};
