@@ -311,6 +311,27 @@ fn map(
     Ok(start)
 }
 
+/// fork copied the areas of `child`: each one mapping a segment is an
+/// attach made by the parent (Linux's shm_open: shm_atime, shm_lpid).
+pub fn shm_forked(child: &mm::aspace::AddrSpace) {
+    let ids: Vec<i32> = child
+        .vmas()
+        .iter()
+        .filter_map(|v| shm_area(v).map(|(_, _, _, id)| id))
+        .collect();
+    if ids.is_empty() {
+        return;
+    }
+    let (now, pid) = (super::now(), super::pid());
+    let mut shm = SHM.lock();
+    for id in ids {
+        if let Ok(e) = shm.ids.get_mut(id) {
+            e.obj.atime = now;
+            e.obj.lpid = pid;
+        }
+    }
+}
+
 /// The segment an area maps (by address, to compare), the area's offset
 /// in it, and the segment's size and id.
 fn shm_area(v: &mm::Vma<Mapping>) -> Option<(usize, u64, usize, i32)> {
