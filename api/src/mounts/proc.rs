@@ -41,6 +41,14 @@ pub fn procfs() -> Filesystem {
             ("loadavg".into(), text(loadavg)),
             ("filesystems".into(), text(filesystems)),
             ("sys".into(), proc_sys()),
+            (
+                "sysvipc".into(),
+                Gen::static_dir([
+                    ("msg", text(crate::sys::ipc::proc_sysvipc_msg)),
+                    ("sem", text(crate::sys::ipc::proc_sysvipc_sem)),
+                    ("shm", text(crate::sys::ipc::proc_sysvipc_shm)),
+                ]),
+            ),
         ];
         entries.extend(
             all_processes()
@@ -588,6 +596,14 @@ fn proc_sys() -> Gen {
                 Gen::file(|| format!("{}\n", crate::sys::misc::hostname()).into_bytes()),
             ),
             ("ngroups_max", value("65536".into())),
+            // System V IPC limits (fixed: there are no sysctl writes).
+            ("shmmax", value((usize::MAX - (1 << 24)).to_string())),
+            ("shmall", value((usize::MAX - (1 << 24)).to_string())),
+            ("shmmni", value("4096".into())),
+            ("sem", value("32000\t1024000000\t500\t32000".into())),
+            ("msgmax", value("8192".into())),
+            ("msgmnb", value("16384".into())),
+            ("msgmni", value("32000".into())),
         ]),
     )])
 }

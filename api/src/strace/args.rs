@@ -103,6 +103,19 @@ pub enum Arg {
     Clone,
     /// clone3's `struct clone_args`.
     CloneArgs,
+    /// A System V IPC key: `IPC_PRIVATE` or hex.
+    IpcKey,
+    /// The flags of shmget, semget and msgget: names, then the mode.
+    IpcGet,
+    /// semop's operations; their count is argument n.
+    Sembufs(usize),
+    /// msgsnd's message; its text length is argument n.
+    MsgIn(usize),
+    /// msgrcv's message, shown after the call (the buffer's size is
+    /// argument 2).
+    MsgOut,
+    /// The buffer of shmctl, semctl or msgctl, decoded by command.
+    IpcCtl(super::ipc::Family),
 }
 
 /// What a decoder sees: the raw arguments and, after the call, the result
@@ -118,6 +131,7 @@ impl Arg {
     /// Whether this argument is shown after the call (`a`: the arguments).
     pub fn at_exit(self, a: &[usize; 6]) -> bool {
         (matches!(self, PrctlValue) && calls::prctl_arg_out(a))
+            || matches!(self, IpcCtl(f) if f.at_exit(a))
             || matches!(
                 self,
                 OutBuf
@@ -141,6 +155,7 @@ impl Arg {
                     | OutDirents
                     | Clone
                     | CloneArgs
+                    | MsgOut
             )
     }
 
@@ -207,6 +222,12 @@ impl Arg {
                 structs::clone_args(out, v);
                 calls::clone3_result(out, v, c.ret);
             }
+            IpcKey => super::ipc::key(out, v as i32),
+            IpcGet => super::ipc::get_flags(out, &super::ipc::GET, v as u32),
+            Sembufs(n) => super::ipc::sembufs(out, v, c.a[n] as u32 as usize),
+            MsgIn(n) => super::ipc::msgbuf(out, v, c.a[n]),
+            MsgOut => super::ipc::msgbuf(out, v, c.a[2]),
+            IpcCtl(f) => super::ipc::ctl_buf(out, f, c.a),
         }
     }
 }

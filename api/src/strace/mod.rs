@@ -19,6 +19,7 @@ mod args;
 mod calls;
 mod errno;
 mod flags;
+mod ipc;
 mod structs;
 mod table;
 mod text;

@@ -6,6 +6,7 @@
 use super::args::Arg::{self, *};
 use super::calls::{self, fcntl_argc, futex_argc, mremap_argc, open_argc, openat_argc, prctl_argc};
 use super::flags as f;
+use super::ipc;
 
 /// How a result is shown.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -255,6 +256,28 @@ static SPECS: &[Spec] = &[
     s("nanosleep", &[Timespec, Ptr]),
     s("gettimeofday", &[OutTimeval, Ptr]),
     s("futex", &[Ptr, FutexOp, Uint, FutexRest]).argc(futex_argc),
+    // System V IPC
+    s("shmget", &[IpcKey, Ulong, IpcGet]),
+    s("shmat", &[Int, Ptr, Flags(&ipc::SHMAT)]).ret(Ret::Hex),
+    s("shmdt", &[Ptr]),
+    s(
+        "shmctl",
+        &[Int, Enum(&ipc::SHMCTL), IpcCtl(ipc::Family::Shm)],
+    ),
+    s("semget", &[IpcKey, Int, IpcGet]),
+    s("semop", &[Int, Sembufs(2), Uint]),
+    s("semtimedop", &[Int, Sembufs(2), Uint, Timespec]),
+    s(
+        "semctl",
+        &[Int, Int, Enum(&ipc::SEMCTL), IpcCtl(ipc::Family::Sem)],
+    ),
+    s("msgget", &[IpcKey, IpcGet]),
+    s("msgsnd", &[Int, MsgIn(2), Ulong, Flags(&ipc::MSG)]),
+    s("msgrcv", &[Int, MsgOut, Ulong, Long, Flags(&ipc::MSG)]),
+    s(
+        "msgctl",
+        &[Int, Enum(&ipc::MSGCTL), IpcCtl(ipc::Family::Msg)],
+    ),
     s("getrandom", &[OutHex, Ulong, Flags(&f::GRND)]),
     s("uname", &[OutUtsname]),
     s("sysinfo", &[OutSysinfo]),

@@ -3,6 +3,7 @@
 pub mod cputime;
 pub mod fs;
 pub mod futex;
+pub mod ipc;
 pub mod itimer;
 pub mod misc;
 pub mod mm;

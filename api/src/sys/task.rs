@@ -100,6 +100,8 @@ pub fn sys_clone(
             parent.aspace()
         } else {
             let forked = parent.aspace().lock().fork().map_err(|_| Errno::ENOMEM)?;
+            // The copied System V attachments are new attaches (shm_open).
+            crate::sys::ipc::shm_forked(&forked);
             Arc::new(Mutex::new(forked))
         };
         let fds = if flags & CLONE_FILES != 0 {

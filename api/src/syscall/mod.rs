@@ -8,7 +8,8 @@ use linux_raw_sys::general as nr;
 use crate::errno::{Errno, SysResult, encode};
 use crate::signal::{RestartKind, SyscallRestart};
 use crate::sys::{
-    cputime, fs, futex, itimer, misc, mm, net, pidfd, poll, prctl, rseq, sched, signal, task, time,
+    cputime, fs, futex, ipc, itimer, misc, mm, net, pidfd, poll, prctl, rseq, sched, signal, task,
+    time,
 };
 
 /// Handles the syscall the user context trapped with, writing the result.
@@ -76,9 +77,14 @@ fn restart_kind(sysno: usize, a: &[usize; 6]) -> Option<RestartKind> {
         }
         // A wait with a timeout resumes with what is left of it.
         nr::__NR_futex if a[3] == 0 => Some(Sys),
-        nr::__NR_rt_sigsuspend | nr::__NR_ppoll | nr::__NR_pselect6 | nr::__NR_epoll_pwait => {
-            Some(NoHand)
-        }
+        // msgsnd and msgrcv restart only when no handler ran; semop and
+        // semtimedop never restart (their EINTR stands, as on Linux).
+        nr::__NR_rt_sigsuspend
+        | nr::__NR_ppoll
+        | nr::__NR_pselect6
+        | nr::__NR_epoll_pwait
+        | nr::__NR_msgsnd
+        | nr::__NR_msgrcv => Some(NoHand),
         nr::__NR_clock_nanosleep if a[1] as u32 & linux_raw_sys::general::TIMER_ABSTIME != 0 => {
             Some(NoHand)
         }
@@ -224,6 +230,18 @@ fn dispatch(uctx: &mut UserContext, sysno: usize, a: [usize; 6]) -> SysResult {
         nr::__NR_getpriority => sched::sys_getpriority(i(a[0]), i(a[1])),
         nr::__NR_setpriority => sched::sys_setpriority(i(a[0]), i(a[1]), i(a[2])),
         nr::__NR_membarrier => sched::sys_membarrier(i(a[0]), u(a[1]), i(a[2])),
+        nr::__NR_shmget => ipc::sys_shmget(i(a[0]), a[1], i(a[2])),
+        nr::__NR_shmat => ipc::sys_shmat(i(a[0]), a[1], i(a[2])),
+        nr::__NR_shmdt => ipc::sys_shmdt(a[0]),
+        nr::__NR_shmctl => ipc::sys_shmctl(i(a[0]), i(a[1]), a[2]),
+        nr::__NR_semget => ipc::sys_semget(i(a[0]), i(a[1]), i(a[2])),
+        nr::__NR_semop => ipc::sys_semop(i(a[0]), a[1], u(a[2])),
+        nr::__NR_semtimedop => ipc::sys_semtimedop(i(a[0]), a[1], u(a[2]), a[3]),
+        nr::__NR_semctl => ipc::sys_semctl(i(a[0]), i(a[1]), i(a[2]), a[3]),
+        nr::__NR_msgget => ipc::sys_msgget(i(a[0]), i(a[1])),
+        nr::__NR_msgsnd => ipc::sys_msgsnd(i(a[0]), a[1], a[2], i(a[3])),
+        nr::__NR_msgrcv => ipc::sys_msgrcv(i(a[0]), a[1], a[2], a[3] as i64, i(a[4])),
+        nr::__NR_msgctl => ipc::sys_msgctl(i(a[0]), i(a[1]), a[2]),
         _ => crate::arch::dispatch(uctx, sysno, a).unwrap_or_else(|| unimplemented(sysno)),
     }
 }

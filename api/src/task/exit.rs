@@ -77,6 +77,9 @@ fn signal_thread_orphans(proc: &Arc<Process>, tid: i32) {
 }
 
 fn become_zombie(proc: &Arc<Process>) {
+    // SEM_UNDO adjustments are reverted (exit_sem), before the parent can
+    // see the exit.
+    crate::sys::ipc::exit_sem(proc.pid);
     proc.fds.lock().clear();
     // Its memory goes now, as with Linux's exit_mm: a zombie, or a pidfd
     // that outlives the reaping, keeps none (the peak RSS is recorded).

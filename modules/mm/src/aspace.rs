@@ -54,6 +54,11 @@ pub trait PageSource: Send + Sync {
     fn sync(&self) {}
     /// Which file this is, for listings of the address space.
     fn identity(&self) -> SourceIdentity;
+    /// The source as its concrete type, for an owner that must recognise
+    /// its own areas (shmdt finds the areas of a System V segment).
+    fn as_any(&self) -> Option<&dyn core::any::Any> {
+        None
+    }
     /// The object whose pages these are, the same for every mapping of it
     /// (shared futexes meet by it): by default the device and inode.
     fn object_id(&self) -> (u64, u64) {

@@ -20,7 +20,7 @@ mod hw;
 #[cfg(target_os = "none")]
 pub mod rmap;
 #[cfg(target_os = "none")]
-mod shmem;
+pub mod shmem;
 #[cfg(target_os = "none")]
 pub mod tlb;
 

@@ -29,6 +29,11 @@ impl SharedMemory {
         }
     }
 
+    /// Pages that have a frame (touched at least once).
+    pub fn resident_pages(&self) -> usize {
+        self.frames.lock().len()
+    }
+
     fn check(&self, offset: u64) -> Result<u64, PageError> {
         if offset >= self.size {
             Err(PageError::Beyond)

@@ -26,7 +26,7 @@ use crate::signal::{self, SIGBUS, SigInfo, TrapInfo};
 use crate::task::{MMAP_TOP, current_process};
 
 /// Lowest address mmap hands out without MAP_FIXED (Linux's mmap_min_addr).
-const MMAP_MIN: usize = 0x10000;
+pub(crate) const MMAP_MIN: usize = 0x10000;
 
 /// `len` rounded up to whole pages as Linux's PAGE_ALIGN: a length within
 /// a page of the top wraps to zero, which each caller rejects its own way.
