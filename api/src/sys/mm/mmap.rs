@@ -31,8 +31,6 @@ const LEGACY_MAP_MASK: u32 = uapi::MAP_SHARED
     | MAP_32BIT
     | (uapi::MAP_HUGE_MASK << uapi::MAP_HUGE_SHIFT);
 
-/// Device number of /dev/zero, whose mappings are anonymous memory.
-
 /// What a new area maps, with its sharing and most permissive rights.
 struct NewArea {
     mapping: Mapping,
