@@ -354,11 +354,12 @@ pub fn has_pending(t: &crate::task::Thread) -> bool {
     pending & !t.signal.blocked() != 0 || p.exiting.load(Ordering::Acquire) || p.signal.is_stopped()
 }
 
-/// Whether the way back to user mode has signal work to do: a signal to
-/// act on, a stop, a group exit, or a mask to put back. Lock-free: it runs
-/// after every syscall and interrupt.
-pub fn needs_attention(t: &crate::task::Thread) -> bool {
-    has_pending(t) || t.signal.mask_saved.load(Ordering::Acquire)
+/// Whether rt_sigsuspend, ppoll or pselect6 left a mask to put back on the
+/// way to user mode. Lock-free, like [`has_pending`]: together they tell
+/// the run loop, after every syscall and interrupt, whether it has signal
+/// work to do.
+pub fn mask_to_restore(t: &crate::task::Thread) -> bool {
+    t.signal.mask_saved.load(Ordering::Acquire)
 }
 
 /// Whether a pending signal will kill `t`'s process once acted on: SIGKILL,

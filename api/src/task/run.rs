@@ -101,13 +101,14 @@ pub fn user_entry(uctx: UserContext) {
         };
         // A critical section the thread was switched out of, or one a
         // signal handler is about to run over, is aborted first.
-        if t.rseq.take_switched_out() || crate::signal::has_pending(t) {
+        let pending = crate::signal::has_pending(t);
+        if t.rseq.take_switched_out() || pending {
             super::rseq::fixup(t, uctx);
         }
-        super::sched::follow_affinity(t);
-        if crate::signal::needs_attention(t) || restart.is_some() {
+        if pending || crate::signal::mask_to_restore(t) || restart.is_some() {
             signal::handle_signals(uctx, restart);
         }
+        super::sched::follow_affinity(t);
         if t.process
             .exiting
             .load(core::sync::atomic::Ordering::Acquire)
