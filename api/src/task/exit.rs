@@ -110,17 +110,30 @@ fn become_zombie(proc: &Arc<Process>) {
         }
     }
 
-    // A child nobody will wait for leaves its parent's children before it
-    // is seen as a zombie, so that no wait can reap it; the parent's
-    // SIGCHLD comes after, so that a handler's wait finds the zombie.
+    // As Linux's exit_notify under tasklist_lock: with the parent's children
+    // locked (a wait scans them under that lock), a child nobody will wait
+    // for leaves them, the parent's exit signal is sent, and only then is the
+    // process a zombie. So no wait reaps a child reaped at once, nor one
+    // whose SIGCHLD is still to come (it would arrive after the reaping,
+    // say once the parent has blocked SIGCHLD); a SIGCHLD handler's wait,
+    // which needs the lock, finds the zombie.
     let parent = proc.parent();
-    let autoreap = parent
-        .as_ref()
-        .is_some_and(|parent| signal::exit_autoreaps(proc, parent));
-    if let (true, Some(parent)) = (autoreap, &parent) {
-        parent.children.lock().retain(|c| c.pid != proc.pid);
-    }
-    proc.zombie.store(true, Ordering::Release);
+    let autoreap = match &parent {
+        Some(parent) => {
+            let mut children = parent.children.lock();
+            let autoreap = signal::exit_autoreaps(proc, parent);
+            if autoreap {
+                children.retain(|c| c.pid != proc.pid);
+            }
+            signal::notify_parent_exit(proc, parent);
+            proc.zombie.store(true, Ordering::Release);
+            autoreap
+        }
+        None => {
+            proc.zombie.store(true, Ordering::Release);
+            false
+        }
+    };
     // Pidfds of the process become readable.
     proc.pollers.wake();
     proc.release_vfork_parent();
@@ -130,7 +143,6 @@ fn become_zombie(proc: &Arc<Process>) {
         axhal::power::system_off();
     }
     if let Some(parent) = parent {
-        signal::notify_parent_exit(proc, &parent);
         if autoreap {
             super::unregister_process(proc.pid);
         }
