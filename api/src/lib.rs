@@ -88,7 +88,7 @@ pub fn run_init() -> ! {
     *init.auxv.lock() = img.auxv;
     let thread = task::new_main_thread(&init);
     let uctx = axhal::uspace::UserContext::new(img.entry, memory_addr::VirtAddr::from(img.sp), 0);
-    task::spawn_user_thread(thread, uctx, "init".into(), task::FpStart::Initial);
+    syscall::spawn_user_thread(thread, uctx, "init".into(), task::FpStart::Initial);
     log::info!("init spawned");
     loop {
         axtask::sleep(core::time::Duration::from_secs(3600));

@@ -1,11 +1,6 @@
-//! riscv64 (Sv39): a 256 GiB user half, TLS in `tp`, clone's tls-before-
-//! child_tid argument order, and no legacy syscalls (the generic table only).
+//! riscv64 (Sv39): a 256 GiB user half and TLS in `tp`.
 
 use axhal::uspace::{ExceptionInfo, ExceptionKind, UserContext};
-
-use crate::errno::SysResult;
-use crate::signal::RestartKind;
-use crate::sys::task;
 
 /// One past the highest user address (Linux's TASK_SIZE for Sv39).
 pub const USER_END: usize = 0x0000_0040_0000_0000;
@@ -76,20 +71,4 @@ pub fn resolve_user_exception(e: &ExceptionInfo) -> bool {
 /// Sets the user thread pointer (clone's CLONE_SETTLS).
 pub fn set_tls(uctx: &mut UserContext, tls: usize) {
     uctx.regs.tp = tls;
-}
-
-/// clone(2): flags, stack, parent_tid, tls, child_tid, the order glibc's
-/// clone.S passes them in on riscv64. CLONE_PIDFD's fd goes to parent_tid.
-pub fn sys_clone(uctx: &UserContext, a: [usize; 6]) -> SysResult {
-    task::sys_clone(uctx, a[0] as u64, a[1], a[2], a[4], a[3], a[2])
-}
-
-/// The syscalls of this architecture beyond the generic table: none.
-pub fn dispatch(_uctx: &mut UserContext, _sysno: usize, _a: [usize; 6]) -> Option<SysResult> {
-    None
-}
-
-/// How the architecture-only calls restart after a signal: there are none.
-pub fn restart_kind(_sysno: usize) -> Option<RestartKind> {
-    None
 }

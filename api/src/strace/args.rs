@@ -36,8 +36,6 @@ pub enum Arg {
     Mode,
     /// A signal number, `SIGCHLD`.
     Signal,
-    /// A NUL-terminated string, cut at 32 bytes.
-    Str,
     /// A path, whole.
     Path,
     Flags(&'static Flags),
@@ -56,6 +54,8 @@ pub enum Arg {
     OutIov(usize),
     Timespec,
     OutTimespec,
+    /// select's timeout (x86_64's legacy select only).
+    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
     Timeval,
     OutTimeval,
     Rlimit,
@@ -177,7 +177,6 @@ impl Arg {
             DirFd => num(out, v as i32),
             Mode => text::octal(out, v as u16 as u64),
             Signal => structs::signal_or_number(out, v as u32 as u64),
-            Str => text::string(out, v),
             Path => text::path(out, v),
             Flags(f) => f.fmt(out, v as u32 as u64),
             Enum(e) => e.fmt(out, v as u32 as u64),

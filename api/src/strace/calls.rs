@@ -108,6 +108,7 @@ pub fn openat_argc(a: &[usize; 6]) -> usize {
     if creates(a[2]) { 4 } else { 3 }
 }
 
+#[cfg(target_arch = "x86_64")]
 pub fn open_argc(a: &[usize; 6]) -> usize {
     if creates(a[1]) { 3 } else { 2 }
 }

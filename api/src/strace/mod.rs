@@ -9,8 +9,8 @@
 //! ```
 //!
 //! Names come from the per-arch number tables (`arch`), argument kinds and
-//! result forms from one table by name (`table`), their decoders from
-//! `args`, `structs`, `flags` and `text`. Arguments the call reads are
+//! result forms from the syscall table's entries (`spec` names what they are
+//! made of), their decoders from `args`, `structs`, `flags` and `text`. Arguments the call reads are
 //! decoded before it runs, memory it writes after it; user memory is read
 //! with the fault-tolerant copy only, so a bad pointer prints as an address.
 
@@ -18,8 +18,8 @@ mod arch;
 mod args;
 mod calls;
 mod errno;
-mod flags;
-mod ipc;
+pub mod flags;
+pub mod ipc;
 mod structs;
 mod table;
 mod text;
@@ -30,6 +30,22 @@ use core::fmt::Write;
 
 use args::Ctx;
 use table::{Ret, Spec};
+
+/// What the syscall table's entries describe their calls with.
+pub mod spec {
+    #[cfg(target_arch = "x86_64")]
+    pub use super::arch::ARCH_PRCTL;
+    pub use super::args::Arg;
+    #[cfg(target_arch = "x86_64")]
+    pub use super::calls::open_argc;
+    pub use super::calls::{PRCTL, fcntl_argc, futex_argc, mremap_argc, openat_argc, prctl_argc};
+    pub use super::flags as f;
+    pub use super::ipc;
+    pub use super::table::{Ret, Spec};
+
+    pub const OPEN: Arg = Arg::Flags(&f::OPEN);
+    pub const AT: Arg = Arg::Flags(&f::AT);
+}
 
 use crate::errno::SysResult;
 
@@ -55,10 +71,10 @@ pub struct Pending {
     before: Vec<Option<String>>,
 }
 
-/// Decodes the arguments a syscall reads, before it runs. A call that does
-/// not return (exit) is printed now and yields nothing to finish.
-pub fn enter(sysno: usize, a: &[usize; 6]) -> Option<Pending> {
-    let spec = name(sysno).and_then(table::find);
+/// Decodes the arguments a syscall reads, before it runs, as its `spec`
+/// says. A call that does not return (exit) is printed now and yields
+/// nothing to finish.
+pub fn enter(sysno: usize, spec: Option<&'static Spec>, a: &[usize; 6]) -> Option<Pending> {
     let ctx = Ctx { a, ret: None };
     let before = spec.map_or_else(Vec::new, |s| {
         (0..s.count(a))

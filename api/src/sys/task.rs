@@ -204,7 +204,7 @@ pub fn sys_clone(
     }
     let vfork_done = (flags & CLONE_VFORK != 0).then(|| process.clone());
     let name = parent.exe.lock().clone();
-    task::spawn_user_thread(thread, child_ctx, name, task::FpStart::Inherit);
+    crate::syscall::spawn_user_thread(thread, child_ctx, name, task::FpStart::Inherit);
     if let Some(child) = vfork_done {
         // The parent sleeps until the child execs or exits, or until it is
         // killed: then it dies on the way out and the child runs on.

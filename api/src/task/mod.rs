@@ -3,14 +3,15 @@
 pub mod cputime;
 pub mod ctty;
 mod exit;
+mod fault;
 mod fpu;
 pub mod ipi;
 pub mod itimer;
 mod loader;
 pub mod rlimit;
 pub mod rseq;
-mod run;
 pub mod sched;
+mod spawn;
 pub mod tick;
 pub mod timer;
 mod vdso;
@@ -28,11 +29,12 @@ use axtask::{AxTaskExt, TaskExt, TaskInner, WeakAxTaskRef};
 use mm::aspace::AddrSpace;
 
 pub use exit::{do_exit_group, exit_current_thread, start_group_exit};
+pub use fault::{fault_access, handle_user_fault};
 pub use fpu::reset_current as reset_fp_state;
 #[cfg(target_arch = "x86_64")]
 pub use fpu::{MXCSR_OFFSET, XFEATURES, XSAVE_SIZE, XsaveArea, xsave_enabled};
 pub use loader::{MMAP_TOP, STACK_TOP, load_program};
-pub use run::{FpStart, new_main_thread, spawn_user_thread};
+pub use spawn::{FpStart, new_main_thread, spawn_user_task};
 
 use crate::file::FdTable;
 use crate::signal::{ProcessSignal, SignalActions, ThreadSignal};
@@ -189,7 +191,7 @@ impl Thread {
 
     /// Records the task that runs the thread (from the task itself, before
     /// it can block: signals sent earlier are seen before its first wait).
-    fn set_task(&self, task: &axtask::AxTaskRef) {
+    pub fn set_task(&self, task: &axtask::AxTaskRef) {
         self.task.call_once(|| Arc::downgrade(task));
     }
 

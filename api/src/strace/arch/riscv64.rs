@@ -1,8 +1,6 @@
 //! riscv64: syscall names (every `__NR_*` constant of linux-raw-sys's
 //! `src/riscv64/general.rs`; regenerate when it grows) and argument layouts.
 
-use crate::strace::flags::Enum;
-
 /// clone(2)'s arguments: flags, stack, parent_tid, tls, child_tid.
 pub const CLONE_FLAGS: usize = 0;
 pub const CLONE_STACK: usize = 1;
@@ -12,12 +10,6 @@ pub const CLONE_CTID: usize = 4;
 
 /// No SA_RESTORER on riscv64.
 pub const SA_RESTORER: Option<u64> = None;
-
-/// No arch_prctl on riscv64.
-pub static ARCH_PRCTL: Enum = Enum {
-    items: &[],
-    unknown: "ARCH_???",
-};
 
 super::syscall_names! {
     __NR_io_setup,
