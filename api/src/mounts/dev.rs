@@ -3,26 +3,9 @@
 use alloc::sync::Arc;
 
 use axfs_ng_vfs::{Filesystem, VfsError, VfsResult};
-use pseudofs::{DevfsBuilder, DeviceEntry, DeviceOps, FullDev, NullDev, RandomDev, ZeroDev};
-use spin::Once;
+use pseudofs::{DevfsBuilder, DeviceEntry, DeviceOps, FullDev, NullDev, ZeroDev};
 
 use crate::file::Console;
-
-/// The one random generator behind `/dev/[u]random`, getrandom(2) and
-/// AT_RANDOM, seeded at first use from the boot clock.
-fn random_source() -> &'static Arc<RandomDev> {
-    static RANDOM: Once<Arc<RandomDev>> = Once::new();
-    RANDOM.call_once(|| {
-        let seed =
-            axhal::time::monotonic_time_nanos() ^ axhal::time::wall_time_nanos().rotate_left(32);
-        Arc::new(RandomDev::new(seed))
-    })
-}
-
-/// Fills `buf` with bytes from the kernel's random generator.
-pub fn random_fill(buf: &mut [u8]) {
-    let _ = random_source().read_at(buf, 0);
-}
 
 /// The serial console as a device node. Opening a terminal node gives the
 /// console's own file (see `open_path`), which adds the tty ioctls; this
@@ -45,7 +28,7 @@ impl DeviceOps for ConsoleDev {
 
 /// Builds `/dev` with the device numbers Linux gives these nodes.
 pub fn devfs() -> VfsResult<Filesystem> {
-    let random: Arc<dyn DeviceOps> = random_source().clone();
+    let random: Arc<dyn DeviceOps> = crate::random::source().clone();
     let console: Arc<dyn DeviceOps> = Arc::new(ConsoleDev);
     DevfsBuilder::new()
         .device(DeviceEntry::char("null", 1, 3, Arc::new(NullDev)))

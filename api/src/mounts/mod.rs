@@ -11,7 +11,6 @@ use alloc::vec::Vec;
 
 use axfs_ng_vfs::{Filesystem, Location, VfsResult};
 
-pub use dev::random_fill;
 pub use proc::fd_link_file;
 
 /// One line of `/proc/mounts`.

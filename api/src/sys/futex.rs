@@ -1,19 +1,15 @@
 //! futex(2): the operations of linux/futex.h except the PI ones, which
-//! give ENOSYS as on a kernel built without CONFIG_FUTEX_PI.
+//! give ENOSYS as on a kernel built without CONFIG_FUTEX_PI; and the robust
+//! list calls. The queues and keys are `crate::futex`'s.
 
-mod key;
-mod queue;
-mod robust;
-
+use core::sync::atomic::Ordering;
 use core::time::Duration;
 
-pub use robust::{exit_robust_list, sys_get_robust_list, sys_set_robust_list};
-
 use crate::errno::{Errno, SysResult};
+use crate::futex::{self as queue, MATCH_ANY, ROBUST_HEAD_SIZE, key_of};
 use crate::signal::RestartBlock;
-use crate::task::{current_process, current_thread};
-use crate::uaccess::{check_user_buffer, read_val};
-use key::key_of;
+use crate::task::{current_process, current_thread, find_process, find_thread};
+use crate::uaccess::{check_user_buffer, read_val, write_val};
 
 const FUTEX_WAIT: u32 = 0;
 const FUTEX_WAKE: u32 = 1;
@@ -27,13 +23,6 @@ const FUTEX_WAIT_REQUEUE_PI: u32 = 11;
 const FUTEX_LOCK_PI2: u32 = 13;
 const FUTEX_PRIVATE_FLAG: u32 = 128;
 const FUTEX_CLOCK_REALTIME: u32 = 256;
-const MATCH_ANY: u32 = u32::MAX;
-
-/// Wakes up to `n` waiters of the word at `addr` as a shared futex, the
-/// way the kernel itself does (CLONE_CHILD_CLEARTID at thread exit).
-pub fn wake_address(addr: usize, n: i32) -> usize {
-    key_of(addr, false, false).map_or(0, |k| queue::wake(&k, n, MATCH_ANY))
-}
 
 /// The monotonic deadline of a wait, read before anything else as Linux
 /// does: FUTEX_WAIT's timeout is relative, the others' absolute
@@ -189,4 +178,27 @@ fn atomic_op(addr: usize, encoded: u32) -> SysResult<bool> {
         5 => Ok(old >= cmparg),
         _ => Err(Errno::ENOSYS),
     }
+}
+
+pub fn sys_set_robust_list(head: usize, len: usize) -> SysResult {
+    if len != ROBUST_HEAD_SIZE {
+        return Err(Errno::EINVAL);
+    }
+    current_thread().robust_list.store(head, Ordering::Release);
+    Ok(0)
+}
+
+pub fn sys_get_robust_list(tid: i32, head_ptr: usize, len_ptr: usize) -> SysResult {
+    let head = if tid == 0 {
+        current_thread().robust_list.load(Ordering::Acquire)
+    } else if let Some(t) = find_thread(tid) {
+        t.robust_list.load(Ordering::Acquire)
+    } else if find_process(tid).is_some() {
+        0 // a zombie: its list went with its last thread
+    } else {
+        return Err(Errno::ESRCH);
+    };
+    write_val(len_ptr, &ROBUST_HEAD_SIZE)?;
+    write_val(head_ptr, &head)?;
+    Ok(0)
 }

@@ -22,7 +22,7 @@ pub fn sys_getrandom(buf: usize, len: usize, flags: u32) -> SysResult {
     let mut done = 0;
     while done < len {
         let n = (len - done).min(chunk.len());
-        crate::mounts::random_fill(&mut chunk[..n]);
+        crate::random::fill(&mut chunk[..n]);
         copy_to_user(buf + done, &chunk[..n])?;
         done += n;
     }

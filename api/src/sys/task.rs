@@ -344,7 +344,7 @@ pub fn sys_execve(uctx: &mut UserContext, path: usize, argv: usize, envp: usize)
     // Past the point of no return: the old image is gone, and with it the
     // robust locks this thread held (Linux's exec_mm_release).
     let t = current_thread();
-    crate::sys::futex::exit_robust_list(&t);
+    crate::futex::exit_robust_list(&t);
     proc.replace_aspace(Arc::new(Mutex::new(aspace)));
     proc.fds.lock().close_on_exec();
     proc.signal.actions.lock().reset_for_exec();

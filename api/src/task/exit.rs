@@ -3,6 +3,8 @@
 use alloc::sync::Arc;
 use core::sync::atomic::Ordering;
 
+use linkme::distributed_slice;
+
 use super::{Process, current_thread, find_process};
 use crate::signal::{self, SigInfo, Target, code};
 
@@ -29,11 +31,11 @@ pub fn exit_current_thread() -> ! {
     let t = current_thread();
     let proc = t.process.clone();
     // As Linux's exit_mm_release: robust locks first, then the tid word.
-    crate::sys::futex::exit_robust_list(&t);
+    crate::futex::exit_robust_list(&t);
     let tid_addr = t.clear_child_tid.load(Ordering::Acquire);
     if tid_addr != 0 {
         let _ = crate::uaccess::write_val(tid_addr, &0i32);
-        crate::sys::futex::wake_address(tid_addr, 1);
+        crate::futex::wake_address(tid_addr, 1);
     }
     proc.threads.lock().retain(|other| other.tid != t.tid);
     if crate::strace::enabled() {
@@ -76,10 +78,18 @@ fn signal_thread_orphans(proc: &Arc<Process>, tid: i32) {
     }
 }
 
+/// What runs when a process exits, given its pid, before its parent can see
+/// the exit: the subsystems above this one (SysV semaphores' undo lists)
+/// register here rather than being called by name.
+#[distributed_slice]
+pub static PROCESS_EXIT_HOOKS: [fn(i32)];
+
 fn become_zombie(proc: &Arc<Process>) {
-    // SEM_UNDO adjustments are reverted (exit_sem), before the parent can
-    // see the exit.
-    crate::sys::ipc::exit_sem(proc.pid);
+    // What other subsystems keep per process goes (SEM_UNDO adjustments are
+    // reverted), before the parent can see the exit.
+    for hook in PROCESS_EXIT_HOOKS {
+        hook(proc.pid);
+    }
     proc.fds.lock().clear();
     // Its memory goes now, as with Linux's exit_mm: a zombie, or a pidfd
     // that outlives the reaping, keeps none (the peak RSS is recorded).

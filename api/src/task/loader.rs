@@ -149,7 +149,7 @@ pub struct ExecImage {
 /// Random bytes for AT_RANDOM: not cryptographic, but different per exec.
 fn random16() -> [u8; 16] {
     let mut out = [0u8; 16];
-    crate::mounts::random_fill(&mut out);
+    crate::random::fill(&mut out);
     out
 }
 

@@ -1,46 +1,21 @@
-//! Robust futex lists (set_robust_list, get_robust_list, and the walk at
-//! thread exit and exec, Linux's exit_robust_list): every lock on the list
-//! that the dying thread still owns gets FUTEX_OWNER_DIED and one waiter
-//! is woken, so that the next locker sees EOWNERDEAD.
+//! Robust futex lists: the walk at thread exit and exec (Linux's
+//! exit_robust_list). Every lock on the list that the dying thread still
+//! owns gets FUTEX_OWNER_DIED and one waiter is woken, so that the next
+//! locker sees EOWNERDEAD.
 
 use core::sync::atomic::Ordering;
 
-use super::key::key_of;
-use super::queue;
-use crate::errno::{Errno, SysResult};
-use crate::task::{Thread, current_process, current_thread, find_process, find_thread};
-use crate::uaccess::{read_val, write_val};
+use crate::errno::SysResult;
+use crate::task::{Thread, current_process};
+use crate::uaccess::read_val;
 
 /// sizeof(struct robust_list_head): next, futex_offset, list_op_pending.
-const HEAD_SIZE: usize = 3 * size_of::<usize>();
+pub const HEAD_SIZE: usize = 3 * size_of::<usize>();
 /// Most entries walked, against lists that loop (ROBUST_LIST_LIMIT).
 const LIST_LIMIT: usize = 2048;
 const FUTEX_WAITERS: u32 = 0x8000_0000;
 const FUTEX_OWNER_DIED: u32 = 0x4000_0000;
 const FUTEX_TID_MASK: u32 = 0x3fff_ffff;
-
-pub fn sys_set_robust_list(head: usize, len: usize) -> SysResult {
-    if len != HEAD_SIZE {
-        return Err(Errno::EINVAL);
-    }
-    current_thread().robust_list.store(head, Ordering::Release);
-    Ok(0)
-}
-
-pub fn sys_get_robust_list(tid: i32, head_ptr: usize, len_ptr: usize) -> SysResult {
-    let head = if tid == 0 {
-        current_thread().robust_list.load(Ordering::Acquire)
-    } else if let Some(t) = find_thread(tid) {
-        t.robust_list.load(Ordering::Acquire)
-    } else if find_process(tid).is_some() {
-        0 // a zombie: its list went with its last thread
-    } else {
-        return Err(Errno::ESRCH);
-    };
-    write_val(len_ptr, &HEAD_SIZE)?;
-    write_val(head_ptr, &head)?;
-    Ok(0)
-}
 
 /// A list pointer: the entry's address and its PI flag (bit 0).
 fn fetch_entry(addr: usize) -> SysResult<(usize, bool)> {
@@ -115,7 +90,5 @@ fn owner_died(addr: usize, tid: i32, pi: bool, pending: bool) -> Result<(), ()> 
 
 /// Wakes one waiter the way the exit path does: as a shared futex.
 fn wake_one(addr: usize) {
-    if let Ok(key) = key_of(addr, false, false) {
-        queue::wake(&key, 1, u32::MAX);
-    }
+    super::wake_address(addr, 1);
 }
