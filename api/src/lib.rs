@@ -40,6 +40,7 @@ pub fn run_init() -> ! {
     }
     task::ipi::init();
     task::tick::init();
+    sys::init();
     task::ipi::kick_others();
     let mut fds = FdTable::default();
     // init's stdio is /dev/console, as the kernel opens it for Linux's init.

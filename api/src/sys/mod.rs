@@ -16,3 +16,9 @@ pub mod sched;
 pub mod signal;
 pub mod task;
 pub mod time;
+
+/// Hooks the handlers' subsystems into the layers below, which do not name
+/// them: SEM_UNDO adjustments are reverted at every process exit.
+pub fn init() {
+    crate::task::on_process_exit(ipc::exit_sem);
+}

@@ -1,9 +1,8 @@
 //! Thread and process exit: zombies, reparenting to init, waking the parent.
 
 use alloc::sync::Arc;
+use alloc::vec::Vec;
 use core::sync::atomic::Ordering;
-
-use linkme::distributed_slice;
 
 use super::{Process, current_thread, find_process};
 use crate::signal::{self, SigInfo, Target, code};
@@ -80,14 +79,18 @@ fn signal_thread_orphans(proc: &Arc<Process>, tid: i32) {
 
 /// What runs when a process exits, given its pid, before its parent can see
 /// the exit: the subsystems above this one (SysV semaphores' undo lists)
-/// register here rather than being called by name.
-#[distributed_slice]
-pub static PROCESS_EXIT_HOOKS: [fn(i32)];
+/// register here at boot rather than being called by name.
+static PROCESS_EXIT_HOOKS: spin::RwLock<Vec<fn(i32)>> = spin::RwLock::new(Vec::new());
+
+/// Registers `hook` to run at every process exit.
+pub fn on_process_exit(hook: fn(i32)) {
+    PROCESS_EXIT_HOOKS.write().push(hook);
+}
 
 fn become_zombie(proc: &Arc<Process>) {
     // What other subsystems keep per process goes (SEM_UNDO adjustments are
     // reverted), before the parent can see the exit.
-    for hook in PROCESS_EXIT_HOOKS {
+    for hook in PROCESS_EXIT_HOOKS.read().iter() {
         hook(proc.pid);
     }
     proc.fds.lock().clear();

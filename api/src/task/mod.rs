@@ -28,7 +28,7 @@ use axsync::Mutex;
 use axtask::{AxTaskExt, TaskExt, TaskInner, WeakAxTaskRef};
 use mm::aspace::AddrSpace;
 
-pub use exit::{PROCESS_EXIT_HOOKS, do_exit_group, exit_current_thread, start_group_exit};
+pub use exit::{do_exit_group, exit_current_thread, on_process_exit, start_group_exit};
 pub use fault::{fault_access, handle_user_fault};
 pub use fpu::reset_current as reset_fp_state;
 #[cfg(target_arch = "x86_64")]

@@ -13,7 +13,7 @@ mod shm;
 pub(crate) mod uapi;
 
 pub use msg::{proc_sysvipc_msg, sys_msgctl, sys_msgget, sys_msgrcv, sys_msgsnd};
-pub use sem::{proc_sysvipc_sem, sys_semctl, sys_semget, sys_semop, sys_semtimedop};
+pub use sem::{exit_sem, proc_sysvipc_sem, sys_semctl, sys_semget, sys_semop, sys_semtimedop};
 pub use shm::{proc_sysvipc_shm, shm_forked, sys_shmat, sys_shmctl, sys_shmdt, sys_shmget};
 
 use ::ipc::ids::{Entry, IdError};

@@ -366,8 +366,7 @@ fn semctl_main(semid: i32, semnum: i32, cmd: i32, arg: usize) -> SysResult {
 
 /// The process exits: its undo adjustments are applied (Linux's
 /// exit_sem). Threads share them, so this runs when the last one exits.
-#[linkme::distributed_slice(crate::task::PROCESS_EXIT_HOOKS)]
-fn exit_sem(pid: i32) {
+pub fn exit_sem(pid: i32) {
     let mut sems = SEMS.lock();
     if !sems.undoers.remove(&pid) {
         return;
