@@ -3,6 +3,7 @@
 mod console;
 mod fd_table;
 mod fs;
+mod io;
 pub mod lock;
 mod pages;
 mod pidfd;
@@ -17,6 +18,7 @@ use core::task::Waker;
 pub use console::{Console, ConsoleNode};
 pub use fd_table::{FdTable, get_file, install, install_open};
 pub use fs::{Directory, RegularFile, kstat_of, open_location, perm};
+pub use io::IoContext;
 
 /// Metadata of a VFS location as a Kstat.
 pub fn kstat_of_loc(loc: &axfs_ng_vfs::Location) -> crate::errno::SysResult<Kstat> {

@@ -4,9 +4,7 @@ use linux_raw_sys::general as uapi;
 
 use crate::errno::{Errno, SysResult};
 use crate::task::{current_process, find_process};
-use crate::uaccess::{Pod, copy_to_user, read_val, write_val};
-
-unsafe impl Pod for uapi::rlimit64 {}
+use crate::uaccess::{copy_to_user, read_val, write_val};
 
 pub fn sys_getrandom(buf: usize, len: usize, flags: u32) -> SysResult {
     if flags & !(uapi::GRND_NONBLOCK | uapi::GRND_RANDOM | uapi::GRND_INSECURE) != 0 {

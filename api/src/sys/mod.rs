@@ -11,6 +11,7 @@ pub mod net;
 pub mod pidfd;
 pub mod poll;
 pub mod prctl;
+pub mod process_vm;
 pub mod rseq;
 pub mod sched;
 pub mod signal;

@@ -8,11 +8,7 @@ use super::cputime::CpuClock;
 use crate::errno::{Errno, SysResult};
 use crate::signal::RestartBlock;
 use crate::task::{current_thread, wait};
-use crate::uaccess::{Pod, read_val, write_val};
-
-unsafe impl Pod for uapi::timespec {}
-unsafe impl Pod for uapi::timeval {}
-unsafe impl Pod for uapi::timezone {}
+use crate::uaccess::{read_val, write_val};
 
 pub(crate) fn ts(d: Duration) -> uapi::timespec {
     uapi::timespec {

@@ -10,6 +10,7 @@ use crate::signal::RestartKind;
 use crate::strace::spec::Arg::*;
 use crate::strace::spec::{AT, OPEN, Ret, f, ipc};
 use crate::strace::spec::{PRCTL, fcntl_argc, futex_argc, mremap_argc, openat_argc, prctl_argc};
+use crate::sys::process_vm::{self, Direction};
 use crate::sys::{
     cputime, fs, futex, ipc as sysv, itimer, misc, mm, net, pidfd, poll, prctl, rseq, sched,
     signal, task, time,
@@ -100,6 +101,8 @@ pub static CALLS: &[Syscall] = &[
     call!(__NR_rt_sigtimedwait, |_, a| signal::sys_rt_sigtimedwait(a[0], a[1], a[2], a[3])),
     call!(__NR_rt_sigqueueinfo, |_, a| signal::sys_rt_sigqueueinfo(i(a[0]), i(a[1]), a[2])),
     call!(__NR_rt_tgsigqueueinfo, |_, a| signal::sys_rt_tgsigqueueinfo(i(a[0]), i(a[1]), i(a[2]), a[3])),
+    call!(__NR_process_vm_readv, |_, a| process_vm::sys_process_vm_rw(i(a[0]), a[1], i(a[2]), a[3], i(a[4]), a[5], Direction::Read)),
+    call!(__NR_process_vm_writev, |_, a| process_vm::sys_process_vm_rw(i(a[0]), a[1], i(a[2]), a[3], i(a[4]), a[5], Direction::Write)),
     call!(__NR_pidfd_open, |_, a| pidfd::sys_pidfd_open(i(a[0]), u(a[1]))),
     call!(__NR_pidfd_send_signal, |_, a| pidfd::sys_pidfd_send_signal(i(a[0]), i(a[1]), a[2], u(a[3]))),
     call!(__NR_pidfd_getfd, |_, a| pidfd::sys_pidfd_getfd(i(a[0]), i(a[1]), u(a[2]))),

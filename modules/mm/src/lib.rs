@@ -8,6 +8,7 @@
 
 extern crate alloc;
 
+pub mod user_range;
 pub mod vma;
 pub mod walk;
 

@@ -7,132 +7,78 @@ use linux_raw_sys::general as uapi;
 
 use super::{get_file, install};
 use crate::errno::{Errno, SysResult};
-use crate::file::{FileKind, OpenFile, new_pipe};
+use crate::file::{FileKind, IoContext, OpenFile, new_pipe};
 use crate::task::current_process;
-use crate::uaccess::{Pod, check_user_buffer, copy_to_user, read_user_bytes, read_val, write_val};
-
-unsafe impl Pod for uapi::iovec {}
-
-/// Bytes moved by one read or write call at most; more is a short transfer,
-/// which callers must handle anyway.
-const MAX_IO: usize = 1 << 20;
+use crate::uaccess::{UserPtr, UserSlice, check_user_buffer, read_val, write_val};
 
 /// Linux's MAX_RW_COUNT: the most one call transfers.
 const MAX_RW_COUNT: usize = 0x7fff_f000;
 
 pub fn sys_read(fd: i32, buf: usize, len: usize) -> SysResult {
-    let f = get_file(fd)?;
-    if !f.readable() {
-        return Err(Errno::EBADF);
-    }
-    let len = len.min(MAX_IO);
-    check_user_buffer(buf, len)?;
-    let n = f
-        .file
-        .read_to(len, f.nonblocking(), &mut |data| copy_to_user(buf, data))?;
-    Ok(n as isize)
+    Ok(IoContext::current().read(fd, UserSlice::new(buf, len))? as isize)
 }
 
 pub fn sys_write(fd: i32, buf: usize, len: usize) -> SysResult {
-    let f = get_file(fd)?;
-    if !f.writable() {
-        return Err(Errno::EBADF);
-    }
-    let kbuf = read_user_bytes(buf, len.min(MAX_IO))?;
-    Ok(f.write(&kbuf)? as isize)
+    Ok(IoContext::current().write(fd, UserSlice::new(buf, len))? as isize)
 }
 
-/// The iovec array of readv/writev, each buffer checked to lie in user
-/// space up front (Linux's import_iovec), so a bad one fails the call
-/// before anything is transferred.
-fn read_iovecs(iov: usize, cnt: i32) -> SysResult<Vec<uapi::iovec>> {
+/// The iovec array of readv/writev, as Linux's import_iovec takes it: every
+/// length checked as it is copied in (EINVAL), then every buffer checked to
+/// lie in user space (EFAULT), so a bad one fails the call before anything
+/// is transferred.
+pub fn read_iovecs(iov: usize, cnt: i32) -> SysResult<Vec<UserSlice>> {
+    Ok(read_iovec_array(iov, cnt)?
+        .into_iter()
+        .map(UserSlice::check)
+        .collect::<SysResult<_>>()?)
+}
+
+/// The iovec array alone: its count at most IOV_MAX (1024) and each length
+/// a valid `ssize_t` (EINVAL), the buffers not checked.
+pub fn read_iovec_array(iov: usize, cnt: i32) -> SysResult<Vec<UserSlice>> {
     if !(0..=1024).contains(&cnt) {
         return Err(Errno::EINVAL);
     }
-    let size = core::mem::size_of::<uapi::iovec>();
-    let iovecs: Vec<uapi::iovec> = (0..cnt as usize)
-        .map(|i| read_val(iov + i * size))
-        .collect::<SysResult<_>>()?;
-    for v in &iovecs {
+    let iov = UserPtr::<uapi::iovec>::new(iov);
+    let mut bufs = Vec::with_capacity(cnt as usize);
+    for i in 0..cnt as usize {
+        let v = iov.at(i).read()?;
         if isize::try_from(v.iov_len).is_err() {
             return Err(Errno::EINVAL);
         }
-        check_user_buffer(v.iov_base as usize, v.iov_len as usize)?;
+        bufs.push(UserSlice::new(v.iov_base as usize, v.iov_len as usize));
     }
-    Ok(iovecs)
-}
-
-/// Runs `op` on each non-empty iovec in turn, stopping after a short
-/// transfer; an error after some progress ends the call with the progress.
-fn for_each_iovec(
-    fd: i32,
-    iov: usize,
-    cnt: i32,
-    op: fn(i32, usize, usize) -> SysResult,
-) -> SysResult {
-    get_file(fd)?;
-    let mut total = 0isize;
-    for v in read_iovecs(iov, cnt)? {
-        let len = v.iov_len as usize;
-        if len == 0 {
-            continue;
-        }
-        match op(fd, v.iov_base as usize, len) {
-            Ok(n) => {
-                total += n;
-                if (n as usize) < len {
-                    break;
-                }
-            }
-            Err(e) if total == 0 => return Err(e),
-            Err(_) => break,
-        }
-    }
-    Ok(total)
+    Ok(bufs)
 }
 
 pub fn sys_readv(fd: i32, iov: usize, cnt: i32) -> SysResult {
-    for_each_iovec(fd, iov, cnt, sys_read)
+    let ctx = IoContext::current();
+    ctx.file(fd)?;
+    Ok(ctx.vectored(fd, &read_iovecs(iov, cnt)?, IoContext::read)? as isize)
 }
 
 pub fn sys_writev(fd: i32, iov: usize, cnt: i32) -> SysResult {
-    for_each_iovec(fd, iov, cnt, sys_write)
+    let ctx = IoContext::current();
+    ctx.file(fd)?;
+    Ok(ctx.vectored(fd, &read_iovecs(iov, cnt)?, IoContext::write)? as isize)
 }
 
 pub fn sys_pread64(fd: i32, buf: usize, len: usize, off: i64) -> SysResult {
-    let f = get_file(fd)?;
-    if !f.readable() {
-        return Err(Errno::EBADF);
-    }
-    if off < 0 {
-        return Err(Errno::EINVAL);
-    }
-    let mut kbuf = alloc::vec![0u8; len.min(MAX_IO)];
-    check_user_buffer(buf, kbuf.len())?;
-    let n = f.file.read_at(&mut kbuf, off as u64)?;
-    copy_to_user(buf, &kbuf[..n])?;
-    Ok(n as isize)
+    Ok(IoContext::current().pread(fd, UserSlice::new(buf, len), off)? as isize)
 }
 
 pub fn sys_pwrite64(fd: i32, buf: usize, len: usize, off: i64) -> SysResult {
-    let f = get_file(fd)?;
-    if !f.writable() {
-        return Err(Errno::EBADF);
-    }
-    if off < 0 {
-        return Err(Errno::EINVAL);
-    }
-    let kbuf = read_user_bytes(buf, len.min(MAX_IO))?;
-    Ok(f.write_at(&kbuf, off as u64)? as isize)
+    Ok(IoContext::current().pwrite(fd, UserSlice::new(buf, len), off)? as isize)
 }
 
 /// sendfile(2): copies up to `count` bytes from `in_fd` to `out_fd`, reading
 /// at `*offset` when given (which then advances instead of the position).
 pub fn sys_sendfile(out_fd: i32, in_fd: i32, offset: usize, count: usize) -> SysResult {
-    let start: Option<i64> = if offset != 0 {
-        Some(read_val(offset)?)
-    } else {
+    let offset = UserPtr::<i64>::new(offset);
+    let start = if offset.is_null() {
         None
+    } else {
+        Some(offset.read()?)
     };
     let input = get_file(in_fd)?;
     if !input.readable() {
@@ -157,7 +103,7 @@ pub fn sys_sendfile(out_fd: i32, in_fd: i32, offset: usize, count: usize) -> Sys
     }
     let result = copy_file_data(&input, &output, &mut pos, count.min(MAX_RW_COUNT));
     match (start, pos) {
-        (Some(_), Some(p)) => write_val(offset, &(p as i64))?,
+        (Some(_), Some(p)) => offset.write(&(p as i64))?,
         (None, Some(p)) => {
             input.file.seek(p as i64, uapi::SEEK_SET)?;
         }

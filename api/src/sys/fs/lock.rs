@@ -8,11 +8,10 @@ use crate::errno::{Errno, SysResult};
 use crate::file::OpenFile;
 use crate::file::lock::{self, Kind, OFFSET_MAX, Owner};
 use crate::task::current_process;
-use crate::uaccess::{Pod, read_val, write_val};
+use crate::uaccess::{read_val, write_val};
 
 // SAFETY: struct flock is plain integers (every bit pattern is valid); its
 // padding is only ever copied back to the user it came from.
-unsafe impl Pod for uapi::flock {}
 
 /// A `struct flock` resolved against the file: `start..=end`, or None for
 /// F_UNLCK. Mirrors Linux's flock_to_posix_lock.

@@ -8,11 +8,7 @@ use linux_raw_sys::general as uapi;
 use super::{AT_FDCWD, get_file, lookup_at, node_at};
 use crate::errno::{Errno, SysResult, VfsResultExt};
 use crate::file::{Kstat, kstat_of_loc, perm};
-use crate::uaccess::{Pod, read_path, read_val, write_val};
-
-unsafe impl Pod for uapi::stat {}
-unsafe impl Pod for uapi::statx {}
-unsafe impl Pod for uapi::statfs {}
+use crate::uaccess::{read_path, read_val, write_val};
 
 fn empty_statfs() -> uapi::statfs {
     // SAFETY: a plain C structure of integers, for which zero is valid.

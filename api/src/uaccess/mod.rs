@@ -1,6 +1,18 @@
 //! Access to user memory. Every pointer from user space is checked against the
 //! user half of the address space and copied with the fault-tolerant
 //! `user_copy`; a fault that demand paging cannot resolve yields EFAULT.
+//!
+//! Handlers name user memory with typed addresses (`UserPtr<T>`,
+//! `UserSlice`); IO that may run outside the process whose memory it moves
+//! (a kernel coroutine on the IO core) goes through a `UserSpace`. The uapi
+//! structs copied whole are marked `Pod` in `pod`.
+
+mod pod;
+mod space;
+mod user;
+
+pub use space::UserSpace;
+pub use user::{UserPtr, UserSlice};
 
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -15,10 +27,9 @@ pub use crate::arch::USER_END;
 pub const PATH_MAX: usize = 4096;
 
 fn check_range(addr: usize, len: usize) -> SysResult<()> {
-    match addr.checked_add(len) {
-        Some(end) if end <= USER_END && (addr != 0 || len == 0) => Ok(()),
-        _ => Err(Errno::EFAULT),
-    }
+    mm::user_range::user_range(addr, len, USER_END)
+        .map(|_| ())
+        .ok_or(Errno::EFAULT)
 }
 
 fn raw_copy(dst: *mut u8, src: *const u8, len: usize) -> SysResult<()> {
@@ -73,14 +84,6 @@ pub fn copy_to_user(dst: usize, buf: &[u8]) -> SysResult<()> {
 /// Every bit pattern must be a valid value and the type must have no padding
 /// whose contents matter.
 pub unsafe trait Pod: Copy {}
-unsafe impl Pod for u8 {}
-unsafe impl Pod for u16 {}
-unsafe impl Pod for i32 {}
-unsafe impl Pod for u32 {}
-unsafe impl Pod for i64 {}
-unsafe impl Pod for u64 {}
-unsafe impl Pod for usize {}
-unsafe impl<T: Pod, const N: usize> Pod for [T; N] {}
 
 /// Reads one value of type `T` from user memory.
 pub fn read_val<T: Pod>(src: usize) -> SysResult<T> {

@@ -1,0 +1,88 @@
+//! process_vm_readv(2) and process_vm_writev(2): copies between the
+//! caller's memory and another process's, which is reached through its
+//! address space (`UserSpace::Of`), not the CPU's.
+
+use alloc::vec::Vec;
+
+use mm::PAGE_SIZE;
+
+use super::fs::{read_iovec_array, read_iovecs};
+use crate::errno::{Errno, SysResult};
+use crate::task::{find_process, find_thread};
+use crate::uaccess::{UserSlice, UserSpace};
+
+/// Which way the bytes go.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// From the other process into the caller (process_vm_readv).
+    Read,
+    /// From the caller into the other process (process_vm_writev).
+    Write,
+}
+
+pub fn sys_process_vm_rw(
+    pid: i32,
+    local_iov: usize,
+    local_cnt: i32,
+    remote_iov: usize,
+    remote_cnt: i32,
+    flags: usize,
+    dir: Direction,
+) -> SysResult {
+    if flags != 0 {
+        return Err(Errno::EINVAL);
+    }
+    // As Linux: the local buffers are checked like readv's, the remote ones
+    // only when they are reached; nothing to copy is 0 before the pid is
+    // looked up.
+    let local = read_iovecs(local_iov, local_cnt)?;
+    let remote = read_iovec_array(remote_iov, remote_cnt)?;
+    if local.iter().all(|b| b.is_empty()) {
+        return Ok(0);
+    }
+    let target = find_thread(pid)
+        .map(|t| t.process.clone())
+        .or_else(|| find_process(pid))
+        .filter(|p| !p.live_threads().is_empty())
+        .ok_or(Errno::ESRCH)?;
+    let theirs = UserSpace::Of(target.aspace());
+    let copied = copy(&local, &remote, |l, r| match dir {
+        Direction::Read => UserSpace::Current.copy_out(l, &theirs.copy_in(r)?),
+        Direction::Write => theirs.copy_out(r, &UserSpace::Current.copy_in(l)?),
+    });
+    match copied {
+        (0, Some(e)) => Err(e),
+        (n, _) => Ok(n as isize),
+    }
+}
+
+/// Walks both buffer lists together, a piece at a time (never across a page
+/// of the remote side, so a fault there ends the copy at the page before
+/// it, as Linux's page-by-page copy does), until either ends or `step`
+/// fails. Returns the bytes copied and the error that stopped it, if any.
+fn copy(
+    local: &[UserSlice],
+    remote: &[UserSlice],
+    mut step: impl FnMut(UserSlice, UserSlice) -> SysResult<()>,
+) -> (usize, Option<Errno>) {
+    let mut local: Vec<UserSlice> = local.iter().copied().filter(|b| !b.is_empty()).collect();
+    let mut remote: Vec<UserSlice> = remote.iter().copied().filter(|b| !b.is_empty()).collect();
+    local.reverse();
+    remote.reverse();
+    let mut total = 0;
+    while let (Some(l), Some(r)) = (local.last_mut(), remote.last_mut()) {
+        let n = l.len.min(r.len).min(PAGE_SIZE - r.addr % PAGE_SIZE);
+        if let Err(e) = step(l.take(n), r.take(n)) {
+            return (total, Some(e));
+        }
+        total += n;
+        for (list, b) in [(&mut local, n), (&mut remote, n)] {
+            let last = list.last_mut().unwrap();
+            *last = UserSlice::new(last.addr + b, last.len - b);
+            if last.is_empty() {
+                list.pop();
+            }
+        }
+    }
+    (total, None)
+}
