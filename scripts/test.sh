@@ -2,7 +2,8 @@
 # `make test`: host unit tests, then for each arch the testcases on our kernel
 # (under QEMU) compared with the same binaries on Linux.
 #
-#   (a) cargo test for the host-testable crates (those under modules/), cargo fmt --check;
+#   (a) cargo test for the host-testable crates (those under modules/), the syscall
+#       table against linux-raw-sys (scripts/check-syscall-table.py), cargo fmt --check;
 #   (b) for ARCH in $ARCHES (default "x86_64 riscv64"):
 #         make ARCH=$a build
 #         scripts/build-testcases.sh $a build/$a/testcases
@@ -69,6 +70,15 @@ if [ "${SKIP_UNIT:-0}" != 1 ]; then
         summary+=("unit: $up passed, $uf failed")
         total_pass=$((total_pass + up))
         total_fail=$((total_fail + uf))
+    fi
+    # The syscall table against linux-raw-sys's per-arch numbers (one check).
+    section "syscall table (scripts/check-syscall-table.py)"
+    if python3 scripts/check-syscall-table.py; then
+        total_pass=$((total_pass + 1))
+        summary+=("syscall table: ok")
+    else
+        total_fail=$((total_fail + 1))
+        summary+=("syscall table: problems (scripts/check-syscall-table.py)")
     fi
     # Formatting is part of the tree's health: an unformatted file is one failure.
     section "style (cargo fmt --all --check)"
