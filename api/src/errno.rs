@@ -22,6 +22,20 @@ impl<T> VfsResultExt<T> for Result<T, AxError> {
     }
 }
 
+/// An errno that says why: the Linux rule a handler applied when it
+/// refused its input, logged at debug level (`LOG=debug`), so that a
+/// program's unexpected EINVAL can be traced to its cause.
+pub trait Because {
+    fn because(self, why: &str) -> Self;
+}
+
+impl Because for Errno {
+    fn because(self, why: &str) -> Self {
+        log::debug!("{}: {why}", self.as_str());
+        self
+    }
+}
+
 /// Encodes a handler result in the register convention (`-errno` on failure).
 pub fn encode(r: SysResult) -> usize {
     match r {

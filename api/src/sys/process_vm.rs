@@ -7,7 +7,7 @@ use alloc::vec::Vec;
 use mm::PAGE_SIZE;
 
 use super::fs::{read_iovec_array, read_iovecs};
-use crate::errno::{Errno, SysResult};
+use crate::errno::{Because, Errno, SysResult};
 use crate::task::{find_process, find_thread};
 use crate::uaccess::{UserSlice, UserSpace};
 
@@ -30,7 +30,7 @@ pub fn sys_process_vm_rw(
     dir: Direction,
 ) -> SysResult {
     if flags != 0 {
-        return Err(Errno::EINVAL);
+        return Err(Errno::EINVAL.because("process_vm_readv/writev: flags must be 0"));
     }
     // As Linux: the local buffers are checked like readv's, the remote ones
     // only when they are reached; nothing to copy is 0 before the pid is

@@ -7,7 +7,7 @@ use axhal::uspace::UserContext;
 use axsync::Mutex;
 use mm::aspace::AddrSpace;
 
-use crate::errno::{Errno, SysResult};
+use crate::errno::{Because, Errno, SysResult};
 use crate::signal::{AltStack, ThreadSignal};
 use crate::task::{self, Process, Thread, current_process, current_thread, find_process};
 use crate::uaccess::{copy_from_user, read_path, read_str_array, write_val};
@@ -45,21 +45,20 @@ use clone_flags::*;
 fn check_clone_flags(flags: u64) -> SysResult<()> {
     let has = |f: u64| flags & f != 0;
     if has(CLONE_NEWNS | CLONE_NEWUSER) && has(CLONE_FS) {
-        return Err(Errno::EINVAL);
+        return Err(Errno::EINVAL.because("clone: a new mount or user namespace with CLONE_FS"));
     }
     if has(CLONE_THREAD) && !has(CLONE_SIGHAND) {
-        return Err(Errno::EINVAL);
+        return Err(Errno::EINVAL.because("clone: CLONE_THREAD without CLONE_SIGHAND"));
     }
     if has(CLONE_SIGHAND) && !has(CLONE_VM) {
-        return Err(Errno::EINVAL);
+        return Err(Errno::EINVAL.because("clone: CLONE_SIGHAND without CLONE_VM"));
     }
     // Like a Linux built without namespace support (CONFIG_*_NS=n).
     if has(CLONE_NEW_ANY) {
-        log::debug!("clone: namespaces are not supported -> EINVAL");
-        return Err(Errno::EINVAL);
+        return Err(Errno::EINVAL.because("clone: namespaces are not supported"));
     }
     if has(CLONE_PIDFD) && has(CLONE_DETACHED) {
-        return Err(Errno::EINVAL);
+        return Err(Errno::EINVAL.because("clone: CLONE_PIDFD with CLONE_DETACHED"));
     }
     Ok(())
 }
@@ -77,7 +76,7 @@ pub fn sys_clone(
 ) -> SysResult {
     // clone(2) passes both in parent_tid; clone3 may too.
     if flags & CLONE_PIDFD != 0 && flags & CLONE_PARENT_SETTID != 0 && pidfd == ptid {
-        return Err(Errno::EINVAL);
+        return Err(Errno::EINVAL.because("clone: the pidfd and the parent tid at one address"));
     }
     check_clone_flags(flags)?;
     let parent_thread = current_thread();

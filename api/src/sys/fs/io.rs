@@ -6,7 +6,7 @@ use alloc::vec::Vec;
 use linux_raw_sys::general as uapi;
 
 use super::{get_file, install};
-use crate::errno::{Errno, SysResult};
+use crate::errno::{Because, Errno, SysResult};
 use crate::file::{FileKind, IoContext, OpenFile, new_pipe};
 use crate::task::current_process;
 use crate::uaccess::{UserPtr, UserSlice, check_user_buffer, read_val, write_val};
@@ -37,14 +37,14 @@ pub fn read_iovecs(iov: usize, cnt: i32) -> SysResult<Vec<UserSlice>> {
 /// a valid `ssize_t` (EINVAL), the buffers not checked.
 pub fn read_iovec_array(iov: usize, cnt: i32) -> SysResult<Vec<UserSlice>> {
     if !(0..=1024).contains(&cnt) {
-        return Err(Errno::EINVAL);
+        return Err(Errno::EINVAL.because("more than IOV_MAX (1024) iovecs"));
     }
     let iov = UserPtr::<uapi::iovec>::new(iov);
     let mut bufs = Vec::with_capacity(cnt as usize);
     for i in 0..cnt as usize {
         let v = iov.at(i).read()?;
         if isize::try_from(v.iov_len).is_err() {
-            return Err(Errno::EINVAL);
+            return Err(Errno::EINVAL.because("an iovec length above SSIZE_MAX"));
         }
         bufs.push(UserSlice::new(v.iov_base as usize, v.iov_len as usize));
     }

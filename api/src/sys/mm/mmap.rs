@@ -9,7 +9,7 @@ use mm::{PAGE_SIZE, Prot, page_floor};
 
 use super::{MMAP_MIN, TASK_SIZE, may_commit, page_align, prot_of};
 use crate::arch::MAP_32BIT;
-use crate::errno::{Errno, SysResult};
+use crate::errno::{Because, Errno, SysResult};
 use crate::file::OpenFile;
 use crate::task::{MMAP_TOP, current_process};
 
@@ -40,7 +40,7 @@ struct NewArea {
 pub fn sys_mmap(addr: usize, len: usize, prot: u32, flags: u32, fd: i32, off: i64) -> SysResult {
     let off = off as u64; // the raw register: a negative offset is a huge one
     if !off.is_multiple_of(PAGE_SIZE as u64) {
-        return Err(Errno::EINVAL);
+        return Err(Errno::EINVAL.because("mmap: offset not page-aligned"));
     }
     let file = match flags & uapi::MAP_ANONYMOUS {
         0 => Some(open_file(fd)?),
@@ -55,7 +55,7 @@ pub fn sys_mmap(addr: usize, len: usize, prot: u32, flags: u32, fd: i32, off: i6
         });
     }
     if len == 0 {
-        return Err(Errno::EINVAL);
+        return Err(Errno::EINVAL.because("mmap: zero length"));
     }
     let len = page_align(len);
     if len == 0 {
@@ -121,7 +121,7 @@ fn choose_address(aspace: &AddrSpace, addr: usize, len: usize, flags: u32) -> Sy
             return Err(Errno::ENOMEM);
         }
         if !addr.is_multiple_of(PAGE_SIZE) {
-            return Err(Errno::EINVAL);
+            return Err(Errno::EINVAL.because("mmap: MAP_FIXED address not page-aligned"));
         }
         if flags & uapi::MAP_FIXED_NOREPLACE != 0 && aspace.vmas().overlaps(addr, addr + len) {
             return Err(Errno::EEXIST);
@@ -140,10 +140,12 @@ fn choose_address(aspace: &AddrSpace, addr: usize, len: usize, flags: u32) -> Sy
 
 fn anonymous_area(flags: u32) -> SysResult<NewArea> {
     let shared = match flags & uapi::MAP_TYPE {
-        uapi::MAP_SHARED if flags & uapi::MAP_GROWSDOWN != 0 => return Err(Errno::EINVAL),
+        uapi::MAP_SHARED if flags & uapi::MAP_GROWSDOWN != 0 => {
+            return Err(Errno::EINVAL.because("mmap: MAP_SHARED with MAP_GROWSDOWN"));
+        }
         uapi::MAP_SHARED => true,
         uapi::MAP_PRIVATE => false,
-        _ => return Err(Errno::EINVAL),
+        _ => return Err(Errno::EINVAL.because("mmap: neither MAP_SHARED nor MAP_PRIVATE")),
     };
     Ok(NewArea {
         mapping: Mapping {
