@@ -40,6 +40,7 @@ pub fn run_init() -> ! {
     }
     task::ipi::init();
     task::tick::init();
+    task::idle::init();
     sys::init();
     task::ipi::kick_others();
     let mut fds = FdTable::default();

@@ -5,6 +5,7 @@ pub mod ctty;
 mod exit;
 mod fault;
 mod fpu;
+pub mod idle;
 pub mod ipi;
 pub mod itimer;
 mod loader;
