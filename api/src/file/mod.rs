@@ -7,6 +7,7 @@ pub mod lock;
 mod pages;
 mod pidfd;
 mod pipe;
+mod serial;
 
 use alloc::string::String;
 use alloc::sync::Arc;

@@ -32,6 +32,8 @@ mod boot;
 #[cfg(target_os = "none")]
 mod console;
 #[cfg(target_os = "none")]
+pub use console::write_raw as console_write_raw;
+#[cfg(target_os = "none")]
 mod init;
 #[cfg(target_os = "none")]
 mod mem;
