@@ -1,9 +1,12 @@
-//! Kernel entry: ArceOS's runtime calls `main` once every CPU is up.
+//! Kernel entry: ArceOS's runtime calls `main` once every CPU is up. The
+//! kernel then brings up its devices, mounts the root filesystem and hands
+//! control to the Linux personality, which starts init.
 #![no_std]
 #![no_main]
 
 #[macro_use]
 extern crate axlog;
+extern crate alloc;
 
 extern crate axfeat;
 extern crate axruntime;
@@ -11,8 +14,14 @@ extern crate axruntime;
 #[cfg(target_arch = "x86_64")]
 extern crate axplat_x86_q35;
 
+mod devices;
+mod rootfs;
+
 #[unsafe(no_mangle)]
 fn main() -> ! {
     info!("kernel main entered");
+    devices::probe();
+    rootfs::mount("vda");
     api::run_init()
 }
+
