@@ -17,20 +17,31 @@ pub fn write_raw(data: &[u8]) {
     axplat_x86_q35::console_write_raw(data);
 }
 
-/// Sends `data` unchanged. The stock platform has no raw write: its
-/// '\n's go out through the SBI console (OpenSBI drives the same UART).
+/// Sends `data` unchanged. The stock platform has no raw write, and the
+/// SBI console would add '\r's too: the '\n's go straight to the UART.
 #[cfg(target_arch = "riscv64")]
 pub fn write_raw(data: &[u8]) {
     for chunk in data.split_inclusive(|&c| c == b'\n') {
         match chunk.split_last() {
             Some((b'\n', head)) => {
                 axhal::console::write_bytes(head);
-                // The legacy call is deprecated by SBI 2.0's DBCN, which
-                // the OpenSBI of QEMU 7.2 does not have yet.
-                #[allow(deprecated)]
-                sbi_rt::legacy::console_putchar(usize::from(b'\n'));
+                uart_send_raw(b'\n');
             }
             _ => axhal::console::write_bytes(chunk),
         }
     }
+}
+
+/// Writes one byte to the console UART, waiting until it takes it. The
+/// platform's lock is not held: a byte of a kernel message printed by
+/// another CPU at the same moment may land next to it, as it may between
+/// any two writes.
+#[cfg(target_arch = "riscv64")]
+fn uart_send_raw(byte: u8) {
+    let base = axhal::mem::phys_to_virt(axconfig::devices::UART_PADDR.into()).as_usize();
+    // SAFETY: the UART's registers are mapped at `base` in the kernel's
+    // linear map (the platform's MMIO ranges), and `new` does not touch
+    // them; `send_raw` only polls the line status and writes the
+    // transmit register.
+    unsafe { uart_16550::MmioSerialPort::new(base) }.send_raw(byte);
 }
