@@ -37,6 +37,8 @@ pub use console::write_raw as console_write_raw;
 mod init;
 #[cfg(target_os = "none")]
 mod mem;
+#[cfg(target_os = "none")]
+pub use mem::cmdline;
 #[cfg(all(target_os = "none", feature = "smp"))]
 mod mp;
 #[cfg(target_os = "none")]
