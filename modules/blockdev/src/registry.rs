@@ -30,7 +30,11 @@ impl Registry {
 
     /// The device called `name`.
     pub fn get(&self, name: &str) -> Option<Arc<dyn BlockDevice>> {
-        self.devices.lock().iter().find(|d| d.name() == name).cloned()
+        self.devices
+            .lock()
+            .iter()
+            .find(|d| d.name() == name)
+            .cloned()
     }
 
     /// Every device, in probe order.
@@ -125,8 +129,14 @@ mod tests {
         let mut buf = [0u8; BS * 2];
         assert_eq!(d.read_blocks(2, &mut buf), Ok(()));
         assert_eq!(d.read_blocks(3, &mut buf), Err(BlockError::OutOfRange));
-        assert_eq!(d.read_blocks(u64::MAX, &mut buf), Err(BlockError::OutOfRange));
-        assert_eq!(d.read_blocks(0, &mut buf[..100]), Err(BlockError::BadBuffer));
+        assert_eq!(
+            d.read_blocks(u64::MAX, &mut buf),
+            Err(BlockError::OutOfRange)
+        );
+        assert_eq!(
+            d.read_blocks(0, &mut buf[..100]),
+            Err(BlockError::BadBuffer)
+        );
         assert_eq!(d.read_blocks(0, &mut []), Err(BlockError::BadBuffer));
     }
 

@@ -6,29 +6,41 @@ fn strings(v: &[&str]) -> Vec<String> {
     v.iter().map(|s| String::from(*s)).collect()
 }
 
+fn word<'a>(key: &'a str, value: Option<&'a str>) -> Word<'a> {
+    Word { key, value }
+}
+
 #[test]
 fn words_and_quotes() {
     let w: Vec<_> = words("  a b=c d=\"e f\" \"g h\" =i j==k ").collect();
     assert_eq!(
         w,
         [
-            Word { key: "a", value: None },
-            Word { key: "b", value: Some("c") },
-            Word { key: "d", value: Some("e f") },
-            Word { key: "g h", value: None },
-            Word { key: "=i", value: None },
-            Word { key: "j", value: Some("=k") },
+            word("a", None),
+            word("b", Some("c")),
+            word("d", Some("e f")),
+            word("g h", None),
+            word("=i", None),
+            word("j", Some("=k")),
         ]
     );
 }
 
 #[test]
 fn odd_quotes_never_panic() {
-    for s in ["\"", "a=\"", "\"a=\"", "\"=\"", "x=\"\"", "é=\"ü", "\"\u{a0}\""] {
+    for s in [
+        "\"",
+        "a=\"",
+        "\"a=\"",
+        "\"=\"",
+        "x=\"\"",
+        "é=\"ü",
+        "\"\u{a0}\"",
+    ] {
         let _ = InitParams::parse(s);
     }
-    assert_eq!(words("a=\"").next(), Some(Word { key: "a", value: Some("") }));
-    assert_eq!(words("\"a=b\"").next(), Some(Word { key: "a", value: Some("b") }));
+    assert_eq!(words("a=\"").next(), Some(word("a", Some(""))));
+    assert_eq!(words("\"a=b\"").next(), Some(word("a", Some("b"))));
 }
 
 #[test]
