@@ -1,7 +1,7 @@
 //! A block device that passes every request straight to its axdriver
 //! driver. The block layer's queue will take this place later.
 
-use alloc::{string::String, sync::Arc};
+use alloc::string::String;
 
 use axdriver::{AxBlockDevice, prelude::BlockDriverOps};
 use blockdev::{BlockDevice, BlockError, BlockResult};
@@ -17,13 +17,13 @@ pub struct DriverDisk {
 }
 
 impl DriverDisk {
-    pub fn new(name: String, driver: AxBlockDevice) -> Arc<dyn BlockDevice> {
-        Arc::new(Self {
+    pub fn new(name: String, driver: AxBlockDevice) -> Self {
+        Self {
             name,
             block_size: driver.block_size(),
             num_blocks: driver.num_blocks(),
             driver: SpinNoPreempt::new(driver),
-        })
+        }
     }
 }
 

@@ -4,7 +4,7 @@
 
 mod disk;
 
-use alloc::vec::Vec;
+use alloc::{sync::Arc, vec::Vec};
 
 use axdriver::{AxNetDevice, prelude::BaseDriverOps};
 use kspin::SpinNoIrq;
@@ -19,7 +19,7 @@ pub fn probe() {
     // axdriver keeps devices in probe order: that order gives vda, vdb, ...
     for dev in all.block.drain(..) {
         let driver = alloc::string::String::from(dev.device_name());
-        let disk = blockdev::block_devices().add(|name| disk::DriverDisk::new(name, dev));
+        let disk = blockdev::block_devices().add(|name| Arc::new(disk::DriverDisk::new(name, dev)));
         info!(
             "block device {}: {driver}, {} blocks of {} bytes",
             disk.name(),

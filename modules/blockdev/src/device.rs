@@ -53,7 +53,7 @@ pub trait BlockDevice: Send + Sync {
     /// device, so an implementation never hands its driver a bad request.
     fn check_range(&self, start: u64, len: usize) -> BlockResult {
         let bs = self.block_size();
-        if bs == 0 || len == 0 || len % bs != 0 {
+        if bs == 0 || len == 0 || !len.is_multiple_of(bs) {
             return Err(BlockError::BadBuffer);
         }
         let count = (len / bs) as u64;
