@@ -16,6 +16,9 @@
 #                        QEMU_HOSTFWD="tcp::8080-:80,tcp::1935-:1935" forwards host ports to it
 #   QEMU_GDB=1           wait for gdb on tcp::1234 before starting (-s -S)
 #   QEMU_DRY_RUN=1       print the command instead of running it
+#   KERNEL_CMDLINE="..." the kernel command line (-append; none by default). The kernel
+#                        splits it as Linux does: init=PATH, key=value words to init's
+#                        environment, other words and those after `--` to init's argv
 # Exit status: QEMU's (0 after the guest powers off), or 124 on timeout.
 set -euo pipefail
 
@@ -66,6 +69,7 @@ if [ "${QEMU_NET:-0}" = 1 ]; then
   fi
   args+=(-netdev "user,id=net0$fwd" -device "$netdev,netdev=net0")
 fi
+[ -n "${KERNEL_CMDLINE:-}" ] && args+=(-append "$KERNEL_CMDLINE")
 [ "${QEMU_GDB:-0}" = 1 ] && args+=(-s -S)
 # shellcheck disable=SC2206
 [ -n "${QEMU_EXTRA:-}" ] && args+=($QEMU_EXTRA)

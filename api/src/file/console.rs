@@ -154,16 +154,9 @@ impl Console {
 
     fn output(&self, st: &State, data: &[u8]) {
         if st.termios.oflag & uapi::OPOST != 0 && st.termios.oflag & uapi::ONLCR != 0 {
-            for chunk in data.split_inclusive(|&c| c == b'\n') {
-                if let Some((&b'\n', head)) = chunk.split_last() {
-                    axhal::console::write_bytes(head);
-                    axhal::console::write_bytes(b"\r\n");
-                } else {
-                    axhal::console::write_bytes(chunk);
-                }
-            }
+            super::serial::write_onlcr(data);
         } else {
-            axhal::console::write_bytes(data);
+            super::serial::write_raw(data);
         }
     }
 

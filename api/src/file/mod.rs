@@ -8,6 +8,7 @@ pub mod lock;
 mod pages;
 mod pidfd;
 mod pipe;
+mod serial;
 
 use alloc::string::String;
 use alloc::sync::Arc;

@@ -37,6 +37,7 @@ pub fn procfs() -> Filesystem {
             ("meminfo".into(), text(meminfo)),
             ("mounts".into(), text(super::mounts_text)),
             ("uptime".into(), text(uptime)),
+            ("cmdline".into(), text(crate::boot::proc_text)),
             ("stat".into(), text(kernel_stat)),
             ("loadavg".into(), text(loadavg)),
             ("filesystems".into(), text(filesystems)),

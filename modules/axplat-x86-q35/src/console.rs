@@ -11,14 +11,27 @@ pub fn init() {
     COM1.lock().init();
 }
 
+/// Sends `bytes` unchanged (a terminal with ONLCR off).
+pub fn write_raw(bytes: &[u8]) {
+    let mut com1 = COM1.lock();
+    for &b in bytes {
+        com1.send_raw(b);
+    }
+}
+
 struct ConsoleIfImpl;
 
 #[impl_plat_interface]
 impl ConsoleIf for ConsoleIfImpl {
+    /// As Linux's serial console: "\r\n" for each '\n', every other byte as it is (the
+    /// `uart_16550` crate's `send` would also turn DEL and backspace into "\b \b").
     fn write_bytes(bytes: &[u8]) {
         let mut com1 = COM1.lock();
         for &b in bytes {
-            com1.send(b);
+            if b == b'\n' {
+                com1.send_raw(b'\r');
+            }
+            com1.send_raw(b);
         }
     }
 

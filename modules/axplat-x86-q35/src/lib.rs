@@ -32,9 +32,13 @@ mod boot;
 #[cfg(target_os = "none")]
 mod console;
 #[cfg(target_os = "none")]
+pub use console::write_raw as console_write_raw;
+#[cfg(target_os = "none")]
 mod init;
 #[cfg(target_os = "none")]
 mod mem;
+#[cfg(target_os = "none")]
+pub use mem::cmdline;
 #[cfg(all(target_os = "none", feature = "smp"))]
 mod mp;
 #[cfg(target_os = "none")]

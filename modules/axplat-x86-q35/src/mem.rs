@@ -15,6 +15,18 @@ const MAX_RAM_RANGES: usize = 16;
 
 static RAM_RANGES: LazyInit<Vec<RawRange, MAX_RAM_RANGES>> = LazyInit::new();
 
+/// Linux's `COMMAND_LINE_SIZE` on x86: longer command lines are cut.
+const MAX_CMDLINE: usize = 2048;
+
+/// The loader's command line, copied out before the allocator may reuse its memory.
+static CMDLINE: LazyInit<Vec<u8, MAX_CMDLINE>> = LazyInit::new();
+
+/// The multiboot command line (empty if the loader gave none). QEMU and GRUB put the kernel
+/// image's path first.
+pub fn cmdline() -> &'static [u8] {
+    CMDLINE.get().map_or(&[], |c| c.as_slice())
+}
+
 /// Reads the multiboot information at physical address `mbi`, still on the boot page tables.
 ///
 /// RAM beyond the boot map is left out: the allocator may touch any RAM before the kernel page
@@ -45,6 +57,13 @@ pub fn init(mbi: usize) {
         }
     }
     RAM_RANGES.init_once(ranges);
+
+    let line = info.command_line().map_or(&[][..], str::as_bytes);
+    let kept = &line[..line.len().min(MAX_CMDLINE)];
+    if kept.len() < line.len() {
+        warn!("command line longer than {MAX_CMDLINE} bytes, cut");
+    }
+    CMDLINE.init_once(Vec::from_slice(kept).unwrap_or_default());
 }
 
 /// Lets the `multiboot` crate read the information through the linear map.
