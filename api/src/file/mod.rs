@@ -1,6 +1,7 @@
 //! Everything that is an fd: one trait object per open file description.
 
 mod console;
+mod epoll;
 mod fd_table;
 mod fs;
 mod io;
@@ -17,6 +18,7 @@ use core::sync::atomic::{AtomicU32, Ordering};
 use core::task::Waker;
 
 pub use console::{Console, ConsoleNode};
+pub use epoll::{Ctl, EPOLLET, EPOLLEXCLUSIVE, EPOLLWAKEUP, Epoll, Ready};
 pub use fd_table::{FdTable, get_file, install, install_open};
 pub use fs::{Directory, RegularFile, kstat_of, open_location, perm};
 pub use io::IoContext;
@@ -152,6 +154,7 @@ pub enum FileKind<'a> {
     Regular(&'a RegularFile),
     Directory(&'a Directory),
     Pipe(&'a PipeEnd),
+    Epoll(&'a Epoll),
     /// Any other kind: none of those calls applies to it.
     Other,
 }

@@ -1,6 +1,7 @@
 //! Syscall handlers, one file per family.
 
 pub mod cputime;
+pub mod epoll;
 pub mod fs;
 pub mod futex;
 pub mod ipc;

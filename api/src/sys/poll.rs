@@ -69,7 +69,7 @@ fn wait_ready(
 }
 
 /// Converts a relative timeout into a deadline (None = forever).
-fn deadline_after(timeout: Option<Duration>) -> Option<Duration> {
+pub(crate) fn deadline_after(timeout: Option<Duration>) -> Option<Duration> {
     timeout.map(|t| axhal::time::monotonic_time().saturating_add(t))
 }
 
@@ -87,7 +87,7 @@ fn write_remaining(addr: usize, deadline: Option<Duration>) -> SysResult<()> {
 /// a signal interrupts it, the mask stays until the signal's handler frame
 /// has saved the old one, as Linux does, so that the signal it let through
 /// is delivered.
-fn with_sigmask<R>(mask: Option<u64>, f: impl FnOnce() -> SysResult<R>) -> SysResult<R> {
+pub(crate) fn with_sigmask<R>(mask: Option<u64>, f: impl FnOnce() -> SysResult<R>) -> SysResult<R> {
     let Some(mask) = mask else { return f() };
     let t = current_thread();
     let old = t.signal.blocked();
@@ -145,7 +145,7 @@ pub fn sys_poll(fds: usize, nfds: usize, timeout_ms: i32) -> SysResult {
     do_poll(fds, nfds, deadline_after(timeout)).map(|n| n as isize)
 }
 
-fn read_sigmask(addr: usize, size: usize) -> SysResult<Option<u64>> {
+pub(crate) fn read_sigmask(addr: usize, size: usize) -> SysResult<Option<u64>> {
     if addr == 0 {
         return Ok(None);
     }

@@ -12,7 +12,7 @@ use crate::strace::spec::{AT, OPEN, Ret, f, ipc};
 use crate::strace::spec::{PRCTL, fcntl_argc, futex_argc, mremap_argc, openat_argc, prctl_argc};
 use crate::sys::process_vm::{self, Direction};
 use crate::sys::{
-    cputime, fs, futex, ipc as sysv, itimer, misc, mm, net, pidfd, poll, prctl, rseq, sched,
+    cputime, epoll, fs, futex, ipc as sysv, itimer, misc, mm, net, pidfd, poll, prctl, rseq, sched,
     signal, task, time,
 };
 
@@ -135,6 +135,10 @@ pub static CALLS: &[Syscall] = &[
     call!(__NR_uname, [OutUtsname], |_, a| misc::sys_uname(a[0])),
     call!(__NR_prctl, [Enum(&PRCTL), PrctlValue, PrctlRest, PrctlRest, PrctlRest], |_, a| prctl::sys_prctl(i(a[0]), a[1], a[2], a[3], a[4])).argc(prctl_argc).ret(Ret::Prctl),
     call!(__NR_sysinfo, [OutSysinfo], |_, a| misc::sys_sysinfo(a[0])),
+    call!(__NR_epoll_create1, |_, a| epoll::sys_epoll_create1(u(a[0]))),
+    call!(__NR_epoll_ctl, |_, a| epoll::sys_epoll_ctl(i(a[0]), u(a[1]), i(a[2]), a[3])),
+    call!(__NR_epoll_pwait, |_, a| epoll::sys_epoll_pwait(i(a[0]), a[1], i(a[2]), i(a[3]), a[4], a[5])),
+    call!(__NR_epoll_pwait2, |_, a| epoll::sys_epoll_pwait2(i(a[0]), a[1], i(a[2]), a[3], a[4], a[5])),
     call!(__NR_ppoll, [PollFds(1), Uint, Timespec, Sigset(4), Ulong], |_, a| poll::sys_ppoll(a[0], a[1], a[2], a[3], a[4])).ret(Ret::Ppoll).restart(RestartKind::NoHand),
     call!(__NR_pselect6, [Int, FdSet(0), FdSet(0), FdSet(0), Timespec, PselectSigmask], |_, a| poll::sys_pselect6(i(a[0]), a[1], a[2], a[3], a[4], a[5])).ret(Ret::Pselect),
     call!(__NR_prlimit64, [Int, Enum(&f::RLIMIT), Rlimit, OutRlimit], |_, a| misc::sys_prlimit64(i(a[0]), u(a[1]), a[2], a[3])),

@@ -12,7 +12,7 @@ use crate::signal::RestartKind;
 use crate::strace::spec::Arg::*;
 use crate::strace::spec::{ARCH_PRCTL, OPEN, Ret, f, open_argc};
 use crate::sys::task::clone_flags::{CLONE_VFORK, CLONE_VM};
-use crate::sys::{fs, itimer, poll, signal, task, time};
+use crate::sys::{epoll, fs, itimer, poll, signal, task, time};
 use crate::uaccess::write_val;
 
 const CWD: i32 = fs::AT_FDCWD;
@@ -45,6 +45,8 @@ pub static CALLS: &[Syscall] = &[
     call!(__NR_vfork, [], |uctx, _| task::sys_clone(uctx, CLONE_VM | CLONE_VFORK | SIGCHLD, 0, 0, 0, 0, 0)),
     call!(__NR_getpgrp, [], |_, _| task::sys_getpgid(0)),
     call!(__NR_arch_prctl, [Enum(&ARCH_PRCTL), Ptr], |uctx, a| sys_arch_prctl(uctx, i(a[0]), a[1])),
+    call!(__NR_epoll_create, |_, a| epoll::sys_epoll_create(i(a[0]))),
+    call!(__NR_epoll_wait, |_, a| epoll::sys_epoll_wait(i(a[0]), a[1], i(a[2]), i(a[3]))),
     call!(__NR_poll, [PollFds(1), Uint, Int], |_, a| poll::sys_poll(a[0], a[1], i(a[2]))).ret(Ret::Poll).restart(RestartKind::NoHand),
     call!(__NR_select, [Int, FdSet(0), FdSet(0), FdSet(0), Timeval], |_, a| poll::sys_select(i(a[0]), a[1], a[2], a[3], a[4])).ret(Ret::Select).restart(RestartKind::NoHand),
     call!(__NR_pause, |_, _| signal::sys_pause()).restart(RestartKind::NoHand),

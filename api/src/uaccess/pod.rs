@@ -25,3 +25,4 @@ unsafe impl Pod for uapi::statfs {}
 unsafe impl Pod for uapi::timespec {}
 unsafe impl Pod for uapi::timeval {}
 unsafe impl Pod for uapi::timezone {}
+unsafe impl Pod for uapi::epoll_event {}
