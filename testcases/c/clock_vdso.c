@@ -73,10 +73,13 @@ static int gettimeofday_agrees(void)
     return 1;
 }
 
+/* time() is the coarse clock's seconds on Linux (the vDSO's base time,
+ * updated at each tick), which may lag CLOCK_REALTIME just after a second
+ * boundary: it lies between a coarse reading before and a precise one after. */
 static int time_agrees(void)
 {
     for (int i = 0; i < 500; i++) {
-        long long a = raw_ns(CLOCK_REALTIME) / 1000000000LL;
+        long long a = raw_ns(CLOCK_REALTIME_COARSE) / 1000000000LL;
         time_t stored = 0, t = time(&stored);
         long long b = raw_ns(CLOCK_REALTIME) / 1000000000LL;
         if (t != stored || t < a || t > b)
@@ -102,7 +105,7 @@ static int all_agree(int print)
     ok &= r;
     r = time_agrees();
     if (print)
-        printf("time within CLOCK_REALTIME readings: %s\n", r ? "ok" : "FAIL");
+        printf("time within CLOCK_REALTIME_COARSE and CLOCK_REALTIME readings: %s\n", r ? "ok" : "FAIL");
     return ok & r;
 }
 
