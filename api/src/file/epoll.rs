@@ -13,8 +13,9 @@ use alloc::string::String;
 use alloc::sync::{Arc, Weak};
 use alloc::task::Wake;
 use alloc::vec::Vec;
+use core::future::poll_fn;
 use core::sync::atomic::{AtomicBool, Ordering};
-use core::task::Waker;
+use core::task::{Poll, Waker};
 use core::time::Duration;
 
 use kspin::SpinNoIrq;
@@ -22,7 +23,7 @@ use pollset::PollSet;
 
 use super::{FileKind, FileLike, Kstat, OpenFile, events};
 use crate::errno::{Errno, SysResult};
-use crate::task::wait::{WaitError, WaitQueue};
+use crate::task::wait::{WaitError, block};
 
 pub const EPOLLERR: u32 = 0x008;
 pub const EPOLLHUP: u32 = 0x010;
@@ -102,14 +103,14 @@ struct Shared {
     /// reported. Locked from wakers, which may run in interrupt handlers.
     ready: SpinNoIrq<VecDeque<Arc<Item>>>,
     /// epoll_wait callers.
-    waiters: WaitQueue,
+    waiters: PollSet,
     /// Pollers of the epoll fd itself (poll, select, an outer epoll).
     pollers: PollSet,
 }
 
 impl Shared {
     fn changed(&self) {
-        self.waiters.notify_all();
+        self.waiters.wake();
         self.pollers.wake();
     }
 }
@@ -139,7 +140,7 @@ impl Epoll {
             shared: Arc::new(Shared {
                 items: SpinNoIrq::new(BTreeMap::new()),
                 ready: SpinNoIrq::new(VecDeque::new()),
-                waiters: WaitQueue::new(),
+                waiters: PollSet::new(),
                 pollers: PollSet::new(),
             }),
             ino: super::anon_ino(),
@@ -260,25 +261,27 @@ impl Epoll {
 
     /// epoll_wait: up to `max` ready events, waiting until one is ready,
     /// the monotonic `deadline` passes (Some(now) or earlier: do not wait)
-    /// or a signal comes (EINTR).
+    /// or a signal comes (EINTR). A waiting caller's waker is registered
+    /// before each look at the ready list, so a wake after the look is
+    /// not missed (as poll's).
     pub fn wait(&self, max: usize, deadline: Option<Duration>) -> SysResult<Vec<Ready>> {
-        loop {
+        let out = self.collect(max);
+        if !out.is_empty() || deadline.is_some_and(|d| axhal::time::monotonic_time() >= d) {
+            return Ok(out);
+        }
+        let ready = poll_fn(|cx| {
+            self.shared.waiters.register(cx.waker());
             let out = self.collect(max);
-            if !out.is_empty() {
-                return Ok(out);
+            if out.is_empty() {
+                Poll::Pending
+            } else {
+                Poll::Ready(out)
             }
-            if deadline.is_some_and(|d| axhal::time::monotonic_time() >= d) {
-                return Ok(out);
-            }
-            let shared = &self.shared;
-            match shared
-                .waiters
-                .wait_until_deadline(deadline, || !shared.ready.lock().is_empty())
-            {
-                Ok(()) => {}
-                Err(WaitError::TimedOut) => return Ok(Vec::new()),
-                Err(WaitError::Interrupted) => return Err(Errno::EINTR),
-            }
+        });
+        match block(deadline, ready) {
+            Ok(out) => Ok(out),
+            Err(WaitError::TimedOut) => Ok(Vec::new()),
+            Err(WaitError::Interrupted) => Err(Errno::EINTR),
         }
     }
 
