@@ -27,10 +27,10 @@ pub fn sys_write(fd: i32, buf: usize, len: usize) -> SysResult {
 /// lie in user space (EFAULT), so a bad one fails the call before anything
 /// is transferred.
 pub fn read_iovecs(iov: usize, cnt: i32) -> SysResult<Vec<UserSlice>> {
-    Ok(read_iovec_array(iov, cnt)?
+    read_iovec_array(iov, cnt)?
         .into_iter()
         .map(UserSlice::check)
-        .collect::<SysResult<_>>()?)
+        .collect()
 }
 
 /// The iovec array alone: its count at most IOV_MAX (1024) and each length
