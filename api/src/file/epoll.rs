@@ -302,15 +302,7 @@ impl FileLike for Epoll {
     }
 
     fn stat(&self) -> SysResult<Kstat> {
-        // An anonymous inode: permission bits without a file type.
-        Ok(Kstat {
-            dev: 0xd,
-            ino: self.ino,
-            mode: 0o600,
-            nlink: 1,
-            blksize: 4096,
-            ..Default::default()
-        })
+        Ok(Kstat::anonymous(0xd, self.ino, 0o600))
     }
 
     fn poll(&self) -> u16 {

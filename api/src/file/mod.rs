@@ -60,6 +60,22 @@ pub struct Kstat {
     pub ctime: core::time::Duration,
 }
 
+impl Kstat {
+    /// An inode of no filesystem (an epoll instance, a pidfd, an eventfd):
+    /// permission bits without a file type, as Linux shows them, on the
+    /// pseudo device `dev`.
+    pub fn anonymous(dev: u64, ino: u64, mode: u32) -> Self {
+        Self {
+            dev,
+            ino,
+            mode,
+            nlink: 1,
+            blksize: 4096,
+            ..Default::default()
+        }
+    }
+}
+
 /// Readiness bits, as in `poll(2)`.
 pub mod events {
     pub const POLLIN: u16 = 0x1;

@@ -94,15 +94,8 @@ impl FileLike for PidFd {
     }
 
     fn stat(&self) -> SysResult<Kstat> {
-        // What Linux's pidfs shows: permission bits without a file type.
-        Ok(Kstat {
-            dev: 0x5,
-            ino: self.ino,
-            mode: 0o700,
-            nlink: 1,
-            blksize: 4096,
-            ..Default::default()
-        })
+        // What Linux's pidfs shows.
+        Ok(Kstat::anonymous(0x5, self.ino, 0o700))
     }
 
     /// Readable once what it names has exited; hung up once released too.
