@@ -1,6 +1,7 @@
 //! Everything that is an fd: one trait object per open file description.
 
 mod console;
+mod eventfd;
 mod fd_table;
 mod fs;
 mod io;
@@ -9,6 +10,8 @@ mod pages;
 mod pidfd;
 mod pipe;
 mod serial;
+mod signalfd;
+mod timerfd;
 
 use alloc::string::String;
 use alloc::sync::Arc;
@@ -26,9 +29,12 @@ pub fn kstat_of_loc(loc: &axfs_ng_vfs::Location) -> crate::errno::SysResult<Ksta
     use crate::errno::VfsResultExt;
     Ok(kstat_of(&loc.metadata().sys()?))
 }
+pub use eventfd::EventFd;
 pub use pages::{FilePages, SharedFile};
 pub use pidfd::PidFd;
 pub use pipe::{PipeEnd, new_pipe};
+pub use signalfd::SignalFd;
+pub use timerfd::{TimerClock, TimerFd, TimerSpec};
 
 use crate::errno::{Errno, SysResult};
 
@@ -37,6 +43,20 @@ use crate::errno::{Errno, SysResult};
 pub fn anon_ino() -> u64 {
     static NEXT_INO: core::sync::atomic::AtomicU64 = core::sync::atomic::AtomicU64::new(1000);
     NEXT_INO.fetch_add(1, Ordering::Relaxed)
+}
+
+/// The metadata of Linux's anonymous inode, the one inode behind every
+/// eventfd, timerfd and signalfd: rw for the owner, no file type.
+pub fn anon_inode_stat() -> Kstat {
+    static INO: spin::Once<u64> = spin::Once::new();
+    Kstat {
+        dev: 0x10,
+        ino: *INO.call_once(anon_ino),
+        mode: 0o600,
+        nlink: 1,
+        blksize: 4096,
+        ..Default::default()
+    }
 }
 
 /// File metadata, independent of the per-arch `struct stat` layout.
@@ -152,6 +172,10 @@ pub enum FileKind<'a> {
     Regular(&'a RegularFile),
     Directory(&'a Directory),
     Pipe(&'a PipeEnd),
+    /// signalfd4 on an existing fd updates its mask.
+    Signal(&'a SignalFd),
+    /// timerfd_settime and timerfd_gettime.
+    Timer(&'a TimerFd),
     /// Any other kind: none of those calls applies to it.
     Other,
 }
