@@ -66,8 +66,11 @@ struct State {
     ticks: u64,
     /// TFD_TIMER_ABSTIME and TFD_TIMER_CANCEL_ON_SET as last set.
     flags: u32,
-    /// The kernel timer that wakes sleepers at `expiry`.
-    wake_timer: Option<TimerKey>,
+    /// The kernel timer that wakes sleepers at `expiry`, and its number:
+    /// a callback that lost the race with a cancel finds a newer number
+    /// and does nothing.
+    wake_timer: Option<(TimerKey, u64)>,
+    armed: u64,
 }
 
 impl State {
@@ -122,6 +125,7 @@ impl TimerFd {
                 ticks: 0,
                 flags: 0,
                 wake_timer: None,
+                armed: 0,
             }),
             wq: WaitQueue::new(),
             pollers: PollSet::new(),
@@ -143,18 +147,24 @@ impl TimerFd {
             return;
         };
         let me = self.me.clone();
-        st.wake_timer = Some(timer::arm(self.clock.to_monotonic(expiry), move || {
+        st.armed += 1;
+        let number = st.armed;
+        let key = timer::arm(self.clock.to_monotonic(expiry), move || {
             if let Some(t) = me.upgrade() {
-                t.fire();
+                t.fire(number);
             }
-        }));
+        });
+        st.wake_timer = Some((key, number));
     }
 
     /// The kernel timer's callback: count, wake, and arm again if the
     /// clock says the expiry has not come yet (the wall clock went back).
-    fn fire(&self) {
+    fn fire(&self, number: u64) {
         let expired = {
             let mut st = self.current();
+            if st.wake_timer.is_none_or(|(_, n)| n != number) {
+                return;
+            }
             st.wake_timer = None;
             self.arm_wake_timer(&mut st);
             st.ticks > 0
@@ -173,7 +183,7 @@ impl TimerFd {
         let old = {
             let mut st = self.current();
             let old = st.spec(now);
-            if let Some(key) = st.wake_timer.take() {
+            if let Some((key, _)) = st.wake_timer.take() {
                 timer::cancel(key);
             }
             st.ticks = 0;
@@ -210,7 +220,7 @@ impl TimerFd {
 
 impl Drop for TimerFd {
     fn drop(&mut self) {
-        if let Some(key) = self.state.get_mut().wake_timer {
+        if let Some((key, _)) = self.state.get_mut().wake_timer {
             timer::cancel(key);
         }
     }
