@@ -172,7 +172,7 @@ impl SigInfo {
 
     /// The record a signalfd read returns for this signal (Linux's
     /// signalfd_copyinfo).
-    pub fn to_signalfd(&self) -> SignalfdSiginfo {
+    pub fn to_signalfd(self) -> SignalfdSiginfo {
         let [w0, w1, w2, w3, ..] = self.fields;
         let lo = |w: u64| w as u32;
         let hi = |w: u64| (w >> 32) as u32;
