@@ -21,7 +21,7 @@ use core::time::Duration;
 use kspin::SpinNoIrq;
 use pollset::PollSet;
 
-use super::{FileKind, FileLike, Kstat, OpenFile, events};
+use super::{FileKind, FileLike, Kstat, OpenFile, anon_inode_stat, events};
 use crate::errno::{Errno, SysResult};
 use crate::task::wait::{WaitError, block};
 
@@ -124,7 +124,6 @@ pub struct Ready {
 
 pub struct Epoll {
     shared: Arc<Shared>,
-    ino: u64,
 }
 
 /// An epoll_ctl operation.
@@ -143,7 +142,6 @@ impl Epoll {
                 waiters: PollSet::new(),
                 pollers: PollSet::new(),
             }),
-            ino: super::anon_ino(),
         })
     }
 
@@ -302,7 +300,7 @@ impl FileLike for Epoll {
     }
 
     fn stat(&self) -> SysResult<Kstat> {
-        Ok(Kstat::anonymous(0xd, self.ino, 0o600))
+        Ok(anon_inode_stat())
     }
 
     fn poll(&self) -> u16 {

@@ -2,6 +2,7 @@
 
 mod console;
 mod epoll;
+mod eventfd;
 mod fd_table;
 mod fs;
 mod io;
@@ -10,6 +11,8 @@ mod pages;
 mod pidfd;
 mod pipe;
 mod serial;
+mod signalfd;
+mod timerfd;
 
 use alloc::string::String;
 use alloc::sync::Arc;
@@ -28,9 +31,12 @@ pub fn kstat_of_loc(loc: &axfs_ng_vfs::Location) -> crate::errno::SysResult<Ksta
     use crate::errno::VfsResultExt;
     Ok(kstat_of(&loc.metadata().sys()?))
 }
+pub use eventfd::EventFd;
 pub use pages::{FilePages, SharedFile};
 pub use pidfd::PidFd;
 pub use pipe::{PipeEnd, new_pipe};
+pub use signalfd::SignalFd;
+pub use timerfd::{TimerClock, TimerFd, TimerSpec};
 
 use crate::errno::{Errno, SysResult};
 
@@ -39,6 +45,14 @@ use crate::errno::{Errno, SysResult};
 pub fn anon_ino() -> u64 {
     static NEXT_INO: core::sync::atomic::AtomicU64 = core::sync::atomic::AtomicU64::new(1000);
     NEXT_INO.fetch_add(1, Ordering::Relaxed)
+}
+
+/// The metadata of Linux's anonymous inode, the one inode behind every
+/// epoll instance, eventfd, timerfd and signalfd: rw for the owner, no file
+/// type.
+pub fn anon_inode_stat() -> Kstat {
+    static INO: spin::Once<u64> = spin::Once::new();
+    Kstat::anonymous(0x10, *INO.call_once(anon_ino), 0o600)
 }
 
 /// File metadata, independent of the per-arch `struct stat` layout.
@@ -171,6 +185,10 @@ pub enum FileKind<'a> {
     Directory(&'a Directory),
     Pipe(&'a PipeEnd),
     Epoll(&'a Epoll),
+    /// signalfd4 on an existing fd updates its mask.
+    Signal(&'a SignalFd),
+    /// timerfd_settime and timerfd_gettime.
+    Timer(&'a TimerFd),
     /// Any other kind: none of those calls applies to it.
     Other,
 }

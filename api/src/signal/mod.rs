@@ -24,7 +24,7 @@ pub use altstack::{AltStack, StackT};
 pub use arch::{UserSigAction, fault_signal, page_fault_signal, setup_exec};
 pub(crate) use deliver::dequeue;
 pub use deliver::{RestartKind, SyscallRestart, handle_signals, sigreturn};
-pub use info::{SigInfo, code};
+pub use info::{SigInfo, SignalfdSiginfo, code};
 use pending::PendingQueue;
 pub use send::{
     Target, discard_pending, exit_autoreaps, force_fault, notify_parent_exit, send_signal,
@@ -304,6 +304,9 @@ pub struct ProcessSignal {
     stopped: AtomicBool,
     /// Threads of a stopped process sleep here until SIGCONT or SIGKILL.
     stop_wq: WaitQueue,
+    /// Readers and pollers of signalfds, woken whenever a signal is queued
+    /// for the process or one of its threads (Linux's signalfd_wqh).
+    signalfds: pollset::PollSet,
 }
 
 impl ProcessSignal {
@@ -314,7 +317,13 @@ impl ProcessSignal {
             job: SpinNoIrq::new(JobState::default()),
             stopped: AtomicBool::new(false),
             stop_wq: WaitQueue::new(),
+            signalfds: pollset::PollSet::new(),
         }
+    }
+
+    /// Where signalfds register to hear of new pending signals.
+    pub fn signalfd_pollers(&self) -> &pollset::PollSet {
+        &self.signalfds
     }
 
     pub fn action(&self, sig: usize) -> SigAction {

@@ -69,6 +69,7 @@ fn send(target: Target, info: SigInfo, forced: bool) -> SysResult<()> {
     if !queued {
         return Err(Errno::EAGAIN);
     }
+    p.signal.signalfds.wake();
     let wakes = |t: &Thread| sig == SIGKILL || t.signal.blocked() & bit(sig) == 0;
     match target {
         Target::Thread(t) => {

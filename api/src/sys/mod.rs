@@ -2,6 +2,7 @@
 
 pub mod cputime;
 pub mod epoll;
+pub mod eventfd;
 pub mod fs;
 pub mod futex;
 pub mod ipc;
@@ -16,8 +17,10 @@ pub mod process_vm;
 pub mod rseq;
 pub mod sched;
 pub mod signal;
+pub mod signalfd;
 pub mod task;
 pub mod time;
+pub mod timerfd;
 
 /// Hooks the handlers' subsystems into the layers below, which do not name
 /// them: SEM_UNDO adjustments are reverted at every process exit.

@@ -12,8 +12,8 @@ use crate::strace::spec::{AT, OPEN, Ret, f, ipc};
 use crate::strace::spec::{PRCTL, fcntl_argc, futex_argc, mremap_argc, openat_argc, prctl_argc};
 use crate::sys::process_vm::{self, Direction};
 use crate::sys::{
-    cputime, epoll, fs, futex, ipc as sysv, itimer, misc, mm, net, pidfd, poll, prctl, rseq, sched,
-    signal, task, time,
+    cputime, epoll, eventfd, fs, futex, ipc as sysv, itimer, misc, mm, net, pidfd, poll, prctl,
+    rseq, sched, signal, signalfd, task, time, timerfd,
 };
 
 #[rustfmt::skip]
@@ -55,6 +55,11 @@ pub static CALLS: &[Syscall] = &[
     call!(__NR_dup, [Fd], |_, a| fs::sys_dup(i(a[0]))),
     call!(__NR_dup3, [Fd, Fd, Flags(&f::FD_OPEN)], |_, a| fs::sys_dup3(i(a[0]), i(a[1]), u(a[2]))),
     call!(__NR_pipe2, [OutFds, Flags(&f::FD_OPEN)], |_, a| fs::sys_pipe2(a[0], u(a[1]))),
+    call!(__NR_eventfd2, [Uint, Flags(&f::FD_OPEN)], |_, a| eventfd::sys_eventfd2(u(a[0]), u(a[1]))),
+    call!(__NR_timerfd_create, [Int, Flags(&f::FD_OPEN)], |_, a| timerfd::sys_timerfd_create(i(a[0]), u(a[1]))),
+    call!(__NR_timerfd_settime, [Fd, Hex, Ptr, Ptr], |_, a| timerfd::sys_timerfd_settime(i(a[0]), u(a[1]), a[2], a[3])),
+    call!(__NR_timerfd_gettime, [Fd, Ptr], |_, a| timerfd::sys_timerfd_gettime(i(a[0]), a[1])),
+    call!(__NR_signalfd4, [Fd, Sigset(2), Ulong, Flags(&f::FD_OPEN)], |_, a| signalfd::sys_signalfd4(i(a[0]), a[1], a[2], u(a[3]))),
     call!(__NR_ioctl, [Fd, Enum(&f::IOCTL), Ptr], |_, a| fs::sys_ioctl(i(a[0]), u(a[1]), a[2])).restart(RestartKind::Sys),
     call!(__NR_getcwd, [OutPath, Ulong], |_, a| fs::sys_getcwd(a[0], a[1])),
     call!(__NR_chdir, [Path], |_, a| fs::sys_chdir(a[0])),

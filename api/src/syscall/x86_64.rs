@@ -12,7 +12,7 @@ use crate::signal::RestartKind;
 use crate::strace::spec::Arg::*;
 use crate::strace::spec::{ARCH_PRCTL, OPEN, Ret, f, open_argc};
 use crate::sys::task::clone_flags::{CLONE_VFORK, CLONE_VM};
-use crate::sys::{epoll, fs, itimer, poll, signal, task, time};
+use crate::sys::{epoll, eventfd, fs, itimer, poll, signal, signalfd, task, time};
 use crate::uaccess::write_val;
 
 const CWD: i32 = fs::AT_FDCWD;
@@ -40,6 +40,8 @@ pub static CALLS: &[Syscall] = &[
     call!(__NR_lchown, |_, a| fs::sys_fchownat(CWD, a[0], u(a[1]), u(a[2]), AT_SYMLINK_NOFOLLOW)),
     call!(__NR_time, |_, a| time::sys_time(a[0])),
     call!(__NR_pipe, [OutFds], |_, a| fs::sys_pipe2(a[0], 0)),
+    call!(__NR_eventfd, [Uint], |_, a| eventfd::sys_eventfd2(u(a[0]), 0)),
+    call!(__NR_signalfd, [Fd, Sigset(2), Ulong], |_, a| signalfd::sys_signalfd4(i(a[0]), a[1], a[2], 0)),
     call!(__NR_dup2, [Fd, Fd], |_, a| fs::sys_dup2(i(a[0]), i(a[1]))),
     call!(__NR_fork, [], |uctx, _| task::sys_clone(uctx, SIGCHLD, 0, 0, 0, 0, 0)),
     call!(__NR_vfork, [], |uctx, _| task::sys_clone(uctx, CLONE_VM | CLONE_VFORK | SIGCHLD, 0, 0, 0, 0, 0)),

@@ -23,6 +23,7 @@ unsafe impl Pod for uapi::stat {}
 unsafe impl Pod for uapi::statx {}
 unsafe impl Pod for uapi::statfs {}
 unsafe impl Pod for uapi::timespec {}
+unsafe impl Pod for uapi::itimerspec {}
 unsafe impl Pod for uapi::timeval {}
 unsafe impl Pod for uapi::timezone {}
 unsafe impl Pod for uapi::epoll_event {}
