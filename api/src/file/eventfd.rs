@@ -70,10 +70,7 @@ impl EventFd {
 
 impl FileLike for EventFd {
     fn read(&self, buf: &mut [u8], nonblock: bool) -> SysResult<usize> {
-        self.read_to(buf.len(), nonblock, &mut |data| {
-            buf[..data.len()].copy_from_slice(data);
-            Ok(())
-        })
+        super::read_through_read_to(self, buf, nonblock)
     }
 
     /// As Linux, the value leaves the counter before it is copied out: a

@@ -177,6 +177,19 @@ pub trait FileLike: Send + Sync + Any {
     }
 }
 
+/// `FileLike::read` for a file whose reads are written as `read_to`: the
+/// bytes go into a kernel buffer.
+pub(crate) fn read_through_read_to(
+    file: &dyn FileLike,
+    buf: &mut [u8],
+    nonblock: bool,
+) -> SysResult<usize> {
+    file.read_to(buf.len(), nonblock, &mut |data| {
+        buf[..data.len()].copy_from_slice(data);
+        Ok(())
+    })
+}
+
 /// Typed access to an fd's file for the calls that act on one kind only
 /// (ftruncate on a regular file, F_SETPIPE_SZ on a pipe, a dirfd), in place
 /// of downcasts at the call sites.

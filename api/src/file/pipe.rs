@@ -135,11 +135,8 @@ impl Drop for PipeEnd {
 }
 
 impl FileLike for PipeEnd {
-    fn read(&self, out: &mut [u8], nonblock: bool) -> SysResult<usize> {
-        self.read_to(out.len(), nonblock, &mut |data| {
-            out[..data.len()].copy_from_slice(data);
-            Ok(())
-        })
+    fn read(&self, buf: &mut [u8], nonblock: bool) -> SysResult<usize> {
+        super::read_through_read_to(self, buf, nonblock)
     }
 
     /// Hands up to `len` buffered bytes to `out` in one piece, straight

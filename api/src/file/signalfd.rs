@@ -71,10 +71,7 @@ impl SignalFd {
 
 impl FileLike for SignalFd {
     fn read(&self, buf: &mut [u8], nonblock: bool) -> SysResult<usize> {
-        self.read_to(buf.len(), nonblock, &mut |data| {
-            buf[..data.len()].copy_from_slice(data);
-            Ok(())
-        })
+        super::read_through_read_to(self, buf, nonblock)
     }
 
     /// As many records as fit and are pending, waiting only for the first.

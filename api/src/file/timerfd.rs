@@ -228,10 +228,7 @@ impl Drop for TimerFd {
 
 impl FileLike for TimerFd {
     fn read(&self, buf: &mut [u8], nonblock: bool) -> SysResult<usize> {
-        self.read_to(buf.len(), nonblock, &mut |data| {
-            buf[..data.len()].copy_from_slice(data);
-            Ok(())
-        })
+        super::read_through_read_to(self, buf, nonblock)
     }
 
     fn read_to(
