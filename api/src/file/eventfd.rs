@@ -84,15 +84,9 @@ impl FileLike for EventFd {
         if len < 8 {
             return Err(Errno::EINVAL);
         }
-        let n = loop {
-            if let Some(n) = self.take() {
-                break n;
-            }
-            if nonblock {
-                return Err(Errno::EAGAIN);
-            }
-            self.wq.wait_until(|| *self.count.lock() != 0)?;
-        };
+        let n = self
+            .wq
+            .take_or_wait(nonblock, || self.take(), || *self.count.lock() != 0)?;
         self.changed();
         out(&n.to_ne_bytes())?;
         Ok(8)

@@ -240,15 +240,9 @@ impl FileLike for TimerFd {
         if len < 8 {
             return Err(Errno::EINVAL);
         }
-        let ticks = loop {
-            if let Some(ticks) = self.take_ticks() {
-                break ticks;
-            }
-            if nonblock {
-                return Err(Errno::EAGAIN);
-            }
-            self.wq.wait_until(|| self.current().ticks > 0)?;
-        };
+        let ticks =
+            self.wq
+                .take_or_wait(nonblock, || self.take_ticks(), || self.current().ticks > 0)?;
         out(&ticks.to_ne_bytes())?;
         Ok(8)
     }

@@ -186,6 +186,26 @@ impl WaitQueue {
         })
     }
 
+    /// A blocking read's loop: `take` until it yields, sleeping until
+    /// `ready` holds between tries; EAGAIN at once when `nonblock`, EINTR
+    /// when a signal comes.
+    pub fn take_or_wait<T>(
+        &self,
+        nonblock: bool,
+        mut take: impl FnMut() -> Option<T>,
+        mut ready: impl FnMut() -> bool,
+    ) -> Result<T, Errno> {
+        loop {
+            if let Some(v) = take() {
+                return Ok(v);
+            }
+            if nonblock {
+                return Err(Errno::EAGAIN);
+            }
+            self.wait_until(&mut ready)?;
+        }
+    }
+
     /// Blocks until `cond` holds; EINTR when a signal comes first.
     pub fn wait_until(&self, cond: impl FnMut() -> bool) -> Result<(), WaitError> {
         self.wait_until_deadline(None, cond)
