@@ -8,9 +8,10 @@ use axsync::Mutex;
 use mm::aspace::AddrSpace;
 
 use crate::errno::{Because, Errno, SysResult};
-use crate::signal::{AltStack, ThreadSignal};
+use crate::signal::{AltStack, SigInfo, ThreadSignal};
+use crate::sys::cputime::RusageBytes;
 use crate::task::{self, Process, Thread, current_process, current_thread, find_process};
-use crate::uaccess::{copy_from_user, read_path, read_str_array, write_val};
+use crate::uaccess::{UserPtr, UserSlice, copy_from_user, read_path, read_str_array, write_val};
 
 pub mod clone_flags {
     pub const CSIGNAL: u64 = 0xff;
@@ -383,7 +384,12 @@ pub fn sys_exit_group(code: i32) -> ! {
     task::do_exit_group((code & 0xff) << 8)
 }
 
-pub fn sys_wait4(pid: i32, status: usize, options: u32, rusage: usize) -> SysResult {
+pub fn sys_wait4(
+    pid: i32,
+    status: UserPtr<i32>,
+    options: u32,
+    rusage: UserPtr<RusageBytes>,
+) -> SysResult {
     if options & !(wait::WNOHANG | wait::WUNTRACED | wait::WCONTINUED | wait::KERNEL_FLAGS) != 0 {
         return Err(Errno::EINVAL);
     }
@@ -395,10 +401,10 @@ pub fn sys_wait4(pid: i32, status: usize, options: u32, rusage: usize) -> SysRes
         p => wait::Who::Pgid(-p),
     };
     let report = |c: &Process, st: i32| -> SysResult {
-        if status != 0 {
-            write_val(status, &st)?;
+        if !status.is_null() {
+            status.write(&st)?;
         }
-        if rusage != 0 {
+        if !rusage.is_null() {
             crate::sys::cputime::write_child_rusage(rusage, c)?;
         }
         Ok(c.pid as isize)
@@ -409,17 +415,23 @@ pub fn sys_wait4(pid: i32, status: usize, options: u32, rusage: usize) -> SysRes
     }
 }
 
-pub fn sys_waitid(idtype: i32, id: i32, infop: usize, options: u32, rusage: usize) -> SysResult {
+pub fn sys_waitid(
+    idtype: i32,
+    id: i32,
+    infop: UserPtr<SigInfo>,
+    options: u32,
+    rusage: UserPtr<RusageBytes>,
+) -> SysResult {
     let result = waitid_child(idtype, id, options);
     let child = result.as_ref().ok().and_then(|c| c.as_ref());
     if let Some(c) = child
-        && rusage != 0
+        && !rusage.is_null()
     {
         crate::sys::cputime::write_child_rusage(rusage, &c.child)?;
     }
     // As Linux: the siginfo fields are written whatever the outcome, zero
     // when nothing was reported (WNOHANG, or an error).
-    if infop != 0 {
+    if !infop.is_null() {
         let info = child.map_or([0i32; 6], |c| {
             [
                 crate::signal::SIGCHLD as i32,
@@ -433,9 +445,9 @@ pub fn sys_waitid(idtype: i32, id: i32, infop: usize, options: u32, rusage: usiz
         // si_signo, si_errno, si_code, then (past the union's alignment)
         // si_pid, si_uid, si_status; Linux writes these six and no more.
         let [signo, errno, code, pid, uid, status] = info;
-        crate::uaccess::check_user_buffer(infop, 128)?;
-        write_val(infop, &[signo, errno, code])?;
-        write_val(infop + 16, &[pid, uid, status])?;
+        UserSlice::new(infop.addr(), size_of::<SigInfo>()).check()?;
+        infop.field(0).write(&[signo, errno, code])?;
+        infop.field(16).write(&[pid, uid, status])?;
     }
     result.map(|_| 0)
 }
