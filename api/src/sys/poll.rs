@@ -287,8 +287,8 @@ pub fn sys_select(
         let tv = tvp.read()?;
         // Linux carries whole seconds of tv_usec into tv_sec, then rejects
         // what is still negative.
-        let sec = (tv.tv_sec as i64).saturating_add(tv.tv_usec as i64 / 1_000_000);
-        let usec = tv.tv_usec as i64 % 1_000_000;
+        let sec = tv.tv_sec.saturating_add(tv.tv_usec / 1_000_000);
+        let usec = tv.tv_usec % 1_000_000;
         if sec < 0 || usec < 0 {
             return Err(Errno::EINVAL);
         }

@@ -171,12 +171,12 @@ pub static CALLS: &[Syscall] = &[
     call!(__NR_shmdt, [Ptr], |_, a| sysv::sys_shmdt(a[0])),
     call!(__NR_shmctl, [Int, Enum(&ipc::SHMCTL), IpcCtl(ipc::Family::Shm)], |_, a| sysv::sys_shmctl(i(a[0]), i(a[1]), a[2])),
     call!(__NR_semget, [IpcKey, Int, IpcGet], |_, a| sysv::sys_semget(i(a[0]), i(a[1]), i(a[2]))),
-    call!(__NR_semop, [Int, Sembufs(2), Uint], |_, a| sysv::sys_semop(i(a[0]), a[1], u(a[2]))),
-    call!(__NR_semtimedop, [Int, Sembufs(2), Uint, Timespec], |_, a| sysv::sys_semtimedop(i(a[0]), a[1], u(a[2]), a[3])),
+    call!(__NR_semop, [Int, Sembufs(2), Uint], |_, a| sysv::sys_semop(i(a[0]), UserPtr::new(a[1]), u(a[2]))),
+    call!(__NR_semtimedop, [Int, Sembufs(2), Uint, Timespec], |_, a| sysv::sys_semtimedop(i(a[0]), UserPtr::new(a[1]), u(a[2]), UserPtr::new(a[3]))),
     call!(__NR_semctl, [Int, Int, Enum(&ipc::SEMCTL), IpcCtl(ipc::Family::Sem)], |_, a| sysv::sys_semctl(i(a[0]), i(a[1]), i(a[2]), a[3])),
     call!(__NR_msgget, [IpcKey, IpcGet], |_, a| sysv::sys_msgget(i(a[0]), i(a[1]))),
-    call!(__NR_msgsnd, [Int, MsgIn(2), Ulong, Flags(&ipc::MSG)], |_, a| sysv::sys_msgsnd(i(a[0]), a[1], a[2], i(a[3]))).restart(RestartKind::NoHand),
-    call!(__NR_msgrcv, [Int, MsgOut, Ulong, Long, Flags(&ipc::MSG)], |_, a| sysv::sys_msgrcv(i(a[0]), a[1], a[2], a[3] as i64, i(a[4]))).restart(RestartKind::NoHand),
+    call!(__NR_msgsnd, [Int, MsgIn(2), Ulong, Flags(&ipc::MSG)], |_, a| sysv::sys_msgsnd(i(a[0]), UserPtr::new(a[1]), a[2], i(a[3]))).restart(RestartKind::NoHand),
+    call!(__NR_msgrcv, [Int, MsgOut, Ulong, Long, Flags(&ipc::MSG)], |_, a| sysv::sys_msgrcv(i(a[0]), UserPtr::new(a[1]), a[2], a[3] as i64, i(a[4]))).restart(RestartKind::NoHand),
     call!(__NR_msgctl, [Int, Enum(&ipc::MSGCTL), IpcCtl(ipc::Family::Msg)], |_, a| sysv::sys_msgctl(i(a[0]), i(a[1]), a[2])),
 ];
 

@@ -207,7 +207,7 @@ pub fn sys_fcntl(fd: i32, cmd: u32, arg: usize) -> SysResult {
         | uapi::F_SETLKW
         | uapi::F_OFD_GETLK
         | uapi::F_OFD_SETLK
-        | uapi::F_OFD_SETLKW => super::fcntl_lock(fd, &f, cmd, arg),
+        | uapi::F_OFD_SETLKW => super::fcntl_lock(fd, &f, cmd, UserPtr::new(arg)),
         uapi::F_GETPIPE_SZ | uapi::F_SETPIPE_SZ => {
             // Only pipes have a size to report or set (Linux's pipe_fcntl).
             let FileKind::Pipe(pipe) = f.file.kind() else {
