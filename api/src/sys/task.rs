@@ -11,7 +11,7 @@ use crate::errno::{Because, Errno, SysResult};
 use crate::signal::{AltStack, SigInfo, ThreadSignal};
 use crate::sys::cputime::RusageBytes;
 use crate::task::{self, Process, Thread, current_process, current_thread, find_process};
-use crate::uaccess::{UserPtr, UserSlice, copy_from_user, read_path, read_str_array, write_val};
+use crate::uaccess::{UserPtr, UserSlice, read_path, read_str_array};
 
 pub mod clone_flags {
     pub const CSIGNAL: u64 = 0xff;
@@ -70,13 +70,13 @@ pub fn sys_clone(
     uctx: &UserContext,
     flags: u64,
     stack: usize,
-    ptid: usize,
+    ptid: UserPtr<i32>,
     ctid: usize,
     tls: usize,
-    pidfd: usize,
+    pidfd: UserPtr<i32>,
 ) -> SysResult {
     // clone(2) passes both in parent_tid; clone3 may too.
-    if flags & CLONE_PIDFD != 0 && flags & CLONE_PARENT_SETTID != 0 && pidfd == ptid {
+    if flags & CLONE_PIDFD != 0 && flags & CLONE_PARENT_SETTID != 0 && pidfd.addr() == ptid.addr() {
         return Err(Errno::EINVAL.because("clone: the pidfd and the parent tid at one address"));
     }
     check_clone_flags(flags)?;
@@ -194,7 +194,7 @@ pub fn sys_clone(
     }
     if flags & CLONE_PARENT_SETTID != 0 {
         // Linux ignores a fault here: the child exists either way.
-        let _ = write_val(ptid, &tid);
+        let _ = ptid.write(&tid);
     }
     if flags & CLONE_CHILD_SETTID != 0 {
         // The child shares memory (threads, vfork) or has a COW copy: write
@@ -217,9 +217,10 @@ pub fn sys_clone(
 
 /// Installs a pidfd for the new `child` (or its new thread `thread`) in
 /// the caller's table and stores its number at `at`.
-fn give_pidfd(child: &Arc<Process>, thread: Option<i32>, at: usize) -> SysResult<()> {
+fn give_pidfd(child: &Arc<Process>, thread: Option<i32>, at: UserPtr<i32>) -> SysResult<()> {
     let fd = super::pidfd::install_pidfd(child.clone(), thread, false)?;
-    write_val(at, &fd).inspect_err(|_| super::pidfd::uninstall_pidfd(fd))
+    at.write(&fd)
+        .inspect_err(|_| super::pidfd::uninstall_pidfd(fd))
 }
 
 /// clone3's `struct clone_args` (v2, 88 bytes; v0 ends after `tls`).
@@ -237,8 +238,8 @@ struct CloneArgs {
     cgroup: u64,
 }
 
-pub fn sys_clone3(uctx: &UserContext, args: usize, size: usize) -> SysResult {
-    let a = read_clone_args(args, size)?;
+pub fn sys_clone3(uctx: &UserContext, args: UserSlice) -> SysResult {
+    let a = read_clone_args(args)?;
     check_clone3_args(&a)?;
     if a.set_tid_size != 0 {
         // Choosing the child's pid (checkpoint/restore) is not supported.
@@ -259,16 +260,17 @@ pub fn sys_clone3(uctx: &UserContext, args: usize, size: usize) -> SysResult {
         uctx,
         a.flags | a.exit_signal,
         stack,
-        a.parent_tid as usize,
+        UserPtr::new(a.parent_tid as usize),
         a.child_tid as usize,
         a.tls as usize,
-        a.pidfd as usize,
+        UserPtr::new(a.pidfd as usize),
     )
 }
 
 /// copy_clone_args_from_user: the size checks (a larger struct from a newer
 /// ABI is accepted when its unknown tail is zero) and the field checks.
-fn read_clone_args(args: usize, size: usize) -> SysResult<CloneArgs> {
+fn read_clone_args(args: UserSlice) -> SysResult<CloneArgs> {
+    let size = args.len;
     const VER0: usize = 64;
     const PAGE_SIZE: usize = 4096;
     if size > PAGE_SIZE {
@@ -279,13 +281,13 @@ fn read_clone_args(args: usize, size: usize) -> SysResult<CloneArgs> {
     }
     const KNOWN: usize = 88;
     let mut buf = [0u8; KNOWN];
-    copy_from_user(&mut buf[..size.min(KNOWN)], args)?;
+    let known = args.take(KNOWN).copy_in()?;
+    buf[..known.len()].copy_from_slice(&known);
     let mut at = KNOWN;
     while at < size {
-        let mut tail = [0u8; 64];
-        let n = (size - at).min(tail.len());
-        copy_from_user(&mut tail[..n], args + at)?;
-        if tail[..n].iter().any(|&b| b != 0) {
+        let n = (size - at).min(64);
+        let tail = UserSlice::new(args.addr + at, n).copy_in()?;
+        if tail.iter().any(|&b| b != 0) {
             return Err(Errno::E2BIG);
         }
         at += n;
