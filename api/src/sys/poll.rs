@@ -15,7 +15,7 @@ use crate::file::events;
 use crate::sys::time::{read_ts, ts};
 use crate::task::wait::{WaitError, block};
 use crate::task::{current_process, current_thread};
-use crate::uaccess::{Pod, UserPtr, copy_from_user, copy_to_user};
+use crate::uaccess::{Pod, UserPtr, UserSlice};
 
 #[repr(C)]
 #[derive(Clone, Copy)]
@@ -181,22 +181,21 @@ pub fn sys_ppoll(
     r.map(|n| n as isize)
 }
 
-/// The three fd_set bitmaps of select.
+/// The three fd_set bitmaps of select (arrays of 64-bit words).
 struct FdSets {
     nfds: usize,
-    addrs: [usize; 3],
+    ptrs: [UserPtr<u64>; 3],
     sets: [Vec<u64>; 3],
 }
 
 impl FdSets {
-    fn read(nfds: usize, addrs: [usize; 3]) -> SysResult<Self> {
+    fn read(nfds: usize, ptrs: [UserPtr<u64>; 3]) -> SysResult<Self> {
         let words = nfds.div_ceil(64);
         let mut sets: [Vec<u64>; 3] = Default::default();
-        for (set, &addr) in sets.iter_mut().zip(&addrs) {
+        for (set, &ptr) in sets.iter_mut().zip(&ptrs) {
             *set = vec![0u64; words];
-            if addr != 0 {
-                let mut bytes = vec![0u8; words * 8];
-                copy_from_user(&mut bytes, addr)?;
+            if !ptr.is_null() {
+                let bytes = UserSlice::new(ptr.addr(), words * 8).copy_in()?;
                 for (w, chunk) in set.iter_mut().zip(bytes.chunks(8)) {
                     *w = u64::from_le_bytes(chunk.try_into().unwrap());
                 }
@@ -206,21 +205,21 @@ impl FdSets {
                 }
             }
         }
-        Ok(Self { nfds, addrs, sets })
+        Ok(Self { nfds, ptrs, sets })
     }
 
     fn write(&self, results: &[Vec<u64>; 3]) -> SysResult<()> {
-        for (set, &addr) in results.iter().zip(&self.addrs) {
-            if addr != 0 {
+        for (set, &ptr) in results.iter().zip(&self.ptrs) {
+            if !ptr.is_null() {
                 let bytes: Vec<u8> = set.iter().flat_map(|w| w.to_le_bytes()).collect();
-                copy_to_user(addr, &bytes)?;
+                UserSlice::new(ptr.addr(), bytes.len()).copy_out(&bytes)?;
             }
         }
         Ok(())
     }
 }
 
-fn do_select(nfds: i32, addrs: [usize; 3], deadline: Option<Duration>) -> SysResult<usize> {
+fn do_select(nfds: i32, ptrs: [UserPtr<u64>; 3], deadline: Option<Duration>) -> SysResult<usize> {
     let nfds = usize::try_from(nfds).map_err(|_| Errno::EINVAL)?;
     // Like Linux, look no further than the fd table's size (a power of two,
     // at least 64): bits past it are ignored rather than EBADF.
@@ -232,7 +231,7 @@ fn do_select(nfds: i32, addrs: [usize; 3], deadline: Option<Duration>) -> SysRes
         .max()
         .unwrap_or(0);
     let nfds = nfds.min(open_end.next_power_of_two().max(64));
-    let sets = FdSets::read(nfds, addrs)?;
+    let sets = FdSets::read(nfds, ptrs)?;
     // Any fd in a set that is not open is EBADF, checked before waiting.
     for fd in 0..sets.nfds {
         let asked = sets.sets.iter().any(|s| s[fd / 64] & (1 << (fd % 64)) != 0);
@@ -275,9 +274,9 @@ fn do_select(nfds: i32, addrs: [usize; 3], deadline: Option<Duration>) -> SysRes
 #[cfg(target_arch = "x86_64")]
 pub fn sys_select(
     nfds: i32,
-    r: usize,
-    w: usize,
-    e: usize,
+    r: UserPtr<u64>,
+    w: UserPtr<u64>,
+    e: UserPtr<u64>,
     tvp: UserPtr<linux_raw_sys::general::timeval>,
 ) -> SysResult {
     use linux_raw_sys::general::timeval;
@@ -309,9 +308,9 @@ pub fn sys_select(
 /// pselect6: the sixth argument points at `{ const sigset_t *ss; size_t ss_len; }`.
 pub fn sys_pselect6(
     nfds: i32,
-    r: usize,
-    w: usize,
-    e: usize,
+    r: UserPtr<u64>,
+    w: UserPtr<u64>,
+    e: UserPtr<u64>,
     tsp: UserPtr<timespec>,
     sig: UserPtr<[usize; 2]>,
 ) -> SysResult {

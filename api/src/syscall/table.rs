@@ -146,7 +146,7 @@ pub static CALLS: &[Syscall] = &[
     call!(__NR_epoll_pwait, |_, a| epoll::sys_epoll_pwait(i(a[0]), UserPtr::new(a[1]), i(a[2]), i(a[3]), UserPtr::new(a[4]), a[5])),
     call!(__NR_epoll_pwait2, |_, a| epoll::sys_epoll_pwait2(i(a[0]), UserPtr::new(a[1]), i(a[2]), UserPtr::new(a[3]), UserPtr::new(a[4]), a[5])),
     call!(__NR_ppoll, [PollFds(1), Uint, Timespec, Sigset(4), Ulong], |_, a| poll::sys_ppoll(UserPtr::new(a[0]), a[1], UserPtr::new(a[2]), UserPtr::new(a[3]), a[4])).ret(Ret::Ppoll).restart(RestartKind::NoHand),
-    call!(__NR_pselect6, [Int, FdSet(0), FdSet(0), FdSet(0), Timespec, PselectSigmask], |_, a| poll::sys_pselect6(i(a[0]), a[1], a[2], a[3], UserPtr::new(a[4]), UserPtr::new(a[5]))).ret(Ret::Pselect),
+    call!(__NR_pselect6, [Int, FdSet(0), FdSet(0), FdSet(0), Timespec, PselectSigmask], |_, a| poll::sys_pselect6(i(a[0]), UserPtr::new(a[1]), UserPtr::new(a[2]), UserPtr::new(a[3]), UserPtr::new(a[4]), UserPtr::new(a[5]))).ret(Ret::Pselect),
     call!(__NR_prlimit64, [Int, Enum(&f::RLIMIT), Rlimit, OutRlimit], |_, a| misc::sys_prlimit64(i(a[0]), u(a[1]), UserPtr::new(a[2]), UserPtr::new(a[3]))),
     call!(__NR_getrlimit, [Enum(&f::RLIMIT), OutRlimit], |_, a| misc::sys_prlimit64(0, u(a[0]), UserPtr::new(0), UserPtr::new(a[1]))),
     call!(__NR_setrlimit, [Enum(&f::RLIMIT), Rlimit], |_, a| misc::sys_prlimit64(0, u(a[0]), UserPtr::new(a[1]), UserPtr::new(0))),

@@ -50,7 +50,7 @@ pub static CALLS: &[Syscall] = &[
     call!(__NR_epoll_create, |_, a| epoll::sys_epoll_create(i(a[0]))),
     call!(__NR_epoll_wait, |_, a| epoll::sys_epoll_wait(i(a[0]), UserPtr::new(a[1]), i(a[2]), i(a[3]))),
     call!(__NR_poll, [PollFds(1), Uint, Int], |_, a| poll::sys_poll(UserPtr::new(a[0]), a[1], i(a[2]))).ret(Ret::Poll).restart(RestartKind::NoHand),
-    call!(__NR_select, [Int, FdSet(0), FdSet(0), FdSet(0), Timeval], |_, a| poll::sys_select(i(a[0]), a[1], a[2], a[3], UserPtr::new(a[4]))).ret(Ret::Select).restart(RestartKind::NoHand),
+    call!(__NR_select, [Int, FdSet(0), FdSet(0), FdSet(0), Timeval], |_, a| poll::sys_select(i(a[0]), UserPtr::new(a[1]), UserPtr::new(a[2]), UserPtr::new(a[3]), UserPtr::new(a[4]))).ret(Ret::Select).restart(RestartKind::NoHand),
     call!(__NR_pause, |_, _| signal::sys_pause()).restart(RestartKind::NoHand),
     call!(__NR_alarm, |_, a| itimer::sys_alarm(a[0] as u32)),
 ];
