@@ -173,8 +173,8 @@ pub enum RestartBlock {
         clock: i32,
         /// When the sleep ends, on `clock`.
         deadline: core::time::Duration,
-        /// User address for the time left (0: none).
-        rem: usize,
+        /// Where the time left goes (NULL: nowhere).
+        rem: crate::uaccess::UserPtr<linux_raw_sys::general::timespec>,
     },
     /// A futex wait given a timeout (Linux's futex_wait_restart): it goes
     /// on until the same monotonic deadline (None: one too far to come).

@@ -12,7 +12,7 @@ use crate::task::{
     Process, Thread, current_process, current_thread, find_process, find_thread,
     with_current_thread,
 };
-use crate::uaccess::copy_to_user;
+use crate::uaccess::UserPtr;
 
 /// Clock ticks per second of times() and the clock_t values (USER_HZ).
 const USER_HZ: u64 = 100;
@@ -22,6 +22,9 @@ const RUSAGE_SELF: i32 = 0;
 const RUSAGE_CHILDREN: i32 = -1;
 const RUSAGE_THREAD: i32 = 1;
 
+/// `struct rusage` as the bytes copied out.
+pub type RusageBytes = [u8; 144];
+
 /// What a process's or thread's rusage sums.
 struct Rusage {
     usage: UsageSnapshot,
@@ -30,7 +33,7 @@ struct Rusage {
 
 impl Rusage {
     /// struct rusage (64-bit): two timevals, then fourteen longs.
-    fn to_bytes(&self) -> [u8; 144] {
+    fn to_bytes(&self) -> RusageBytes {
         let tv = |ns: u64| {
             [
                 (ns / 1_000_000_000) as i64,
@@ -63,7 +66,7 @@ fn sum(a: UsageSnapshot, b: UsageSnapshot) -> UsageSnapshot {
     }
 }
 
-pub fn sys_getrusage(who: i32, ru: usize) -> SysResult {
+pub fn sys_getrusage(who: i32, ru: UserPtr<RusageBytes>) -> SysResult {
     let p = current_process();
     with_current_thread(sync_current);
     let r = match who {
@@ -81,34 +84,30 @@ pub fn sys_getrusage(who: i32, ru: usize) -> SysResult {
         },
         _ => return Err(Errno::EINVAL),
     };
-    copy_to_user(ru, &r.to_bytes())?;
+    ru.write(&r.to_bytes())?;
     Ok(0)
 }
 
 /// The rusage wait4 reports for `child` (Linux's RUSAGE_BOTH: the child's
-/// own and its reaped children's), written at `addr`.
-pub fn write_child_rusage(addr: usize, child: &Process) -> SysResult<()> {
+/// own and its reaped children's), written at `ru`.
+pub fn write_child_rusage(ru: UserPtr<RusageBytes>, child: &Process) -> SysResult<()> {
     let r = Rusage {
         usage: sum(child.self_usage(), child.children_usage()),
         maxrss_pages: child.peak_rss_pages().max(child.children_peak_rss_pages()),
     };
-    copy_to_user(addr, &r.to_bytes())
+    ru.write(&r.to_bytes())
 }
 
 /// times(2): the process's and its reaped children's times in clock ticks;
 /// returns the ticks elapsed since a fixed point, as Linux does it: jiffies
 /// start 300 s before wrapping 32 bits (INITIAL_JIFFIES), here at USER_HZ.
-pub fn sys_times(buf: usize) -> SysResult {
-    if buf != 0 {
+pub fn sys_times(buf: UserPtr<[u64; 4]>) -> SysResult {
+    if !buf.is_null() {
         let p = current_process();
         with_current_thread(sync_current);
         let (me, ch) = (p.self_usage(), p.children_usage());
         let w = [me.utime_ns, me.stime_ns, ch.utime_ns, ch.stime_ns].map(|ns| ns / NS_PER_TICK);
-        let mut b = [0u8; 32];
-        for (i, v) in w.iter().enumerate() {
-            b[i * 8..i * 8 + 8].copy_from_slice(&v.to_ne_bytes());
-        }
-        copy_to_user(buf, &b)?;
+        buf.write(&w)?;
     }
     const INITIAL_TICKS: u64 = (1 << 32) - 300 * USER_HZ;
     let ticks = axhal::time::monotonic_time_nanos() / NS_PER_TICK;

@@ -14,7 +14,7 @@ use super::poll::{deadline_after, read_sigmask, with_sigmask};
 use crate::errno::{Because, Errno, SysResult};
 use crate::file::{Ctl, EPOLLET, EPOLLEXCLUSIVE, EPOLLWAKEUP, Epoll, FileKind, OpenFile, Ready};
 use crate::sys::time::read_ts;
-use crate::uaccess::{check_user_buffer, read_val, write_val};
+use crate::uaccess::{UserPtr, UserSlice};
 
 /// The events EPOLLEXCLUSIVE may be combined with (Linux's
 /// EPOLLEXCLUSIVE_OK_BITS): IN, OUT, ERR, HUP, WAKEUP, ET.
@@ -63,9 +63,9 @@ fn makes_loop(ep: &Epoll, target: &Epoll, depth: usize) -> bool {
         .any(|inner| as_epoll(inner).is_some_and(|inner| makes_loop(ep, inner, depth + 1)))
 }
 
-pub fn sys_epoll_ctl(epfd: i32, op: u32, fd: i32, event: usize) -> SysResult {
+pub fn sys_epoll_ctl(epfd: i32, op: u32, fd: i32, event: UserPtr<epoll_event>) -> SysResult {
     let (events, data) = if op != EPOLL_CTL_DEL {
-        let e: epoll_event = read_val(event)?;
+        let e = event.read()?;
         (e.events, e.data)
     } else {
         (0, 0)
@@ -116,24 +116,28 @@ pub fn sys_epoll_ctl(epfd: i32, op: u32, fd: i32, event: usize) -> SysResult {
 
 /// Writes the ready events, field by field (the padding of riscv64's
 /// struct is left alone, as Linux's epoll_put_uevent does).
-fn write_events(addr: usize, ready: &[Ready]) -> SysResult<()> {
-    let size = size_of::<epoll_event>();
+fn write_events(events: UserPtr<epoll_event>, ready: &[Ready]) -> SysResult<()> {
     for (i, r) in ready.iter().enumerate() {
-        let at = addr + i * size;
-        write_val(at + offset_of!(epoll_event, events), &r.events)?;
-        write_val(at + offset_of!(epoll_event, data), &r.data)?;
+        let at = events.at(i);
+        at.field(offset_of!(epoll_event, events)).write(&r.events)?;
+        at.field(offset_of!(epoll_event, data)).write(&r.data)?;
     }
     Ok(())
 }
 
 /// The common part of the waits: Linux's do_epoll_wait.
-fn wait(epfd: i32, events: usize, maxevents: i32, deadline: Option<Duration>) -> SysResult {
+fn wait(
+    epfd: i32,
+    events: UserPtr<epoll_event>,
+    maxevents: i32,
+    deadline: Option<Duration>,
+) -> SysResult {
     let size = size_of::<epoll_event>();
     let max_events = i32::MAX as usize / size;
     if maxevents <= 0 || maxevents as usize > max_events {
         return Err(Errno::EINVAL.because("epoll_wait: maxevents out of range"));
     }
-    check_user_buffer(events, maxevents as usize * size)?;
+    UserSlice::new(events.addr(), maxevents as usize * size).check()?;
     let epfile = get_file(epfd)?;
     let ep =
         as_epoll(&epfile).ok_or_else(|| Errno::EINVAL.because("epoll_wait: not an epoll fd"))?;
@@ -148,16 +152,21 @@ fn ms_deadline(timeout: i32) -> Option<Duration> {
 }
 
 #[cfg(target_arch = "x86_64")]
-pub fn sys_epoll_wait(epfd: i32, events: usize, maxevents: i32, timeout: i32) -> SysResult {
+pub fn sys_epoll_wait(
+    epfd: i32,
+    events: UserPtr<epoll_event>,
+    maxevents: i32,
+    timeout: i32,
+) -> SysResult {
     wait(epfd, events, maxevents, ms_deadline(timeout))
 }
 
 pub fn sys_epoll_pwait(
     epfd: i32,
-    events: usize,
+    events: UserPtr<epoll_event>,
     maxevents: i32,
     timeout: i32,
-    sigmask: usize,
+    sigmask: UserPtr<u64>,
     sigsetsize: usize,
 ) -> SysResult {
     let mask = read_sigmask(sigmask, sigsetsize)?;
@@ -167,13 +176,13 @@ pub fn sys_epoll_pwait(
 
 pub fn sys_epoll_pwait2(
     epfd: i32,
-    events: usize,
+    events: UserPtr<epoll_event>,
     maxevents: i32,
-    timeout: usize,
-    sigmask: usize,
+    timeout: UserPtr<linux_raw_sys::general::timespec>,
+    sigmask: UserPtr<u64>,
     sigsetsize: usize,
 ) -> SysResult {
-    let timeout = if timeout == 0 {
+    let timeout = if timeout.is_null() {
         None
     } else {
         Some(read_ts(timeout)?)

@@ -9,7 +9,7 @@ use crate::errno::{Errno, SysResult};
 use crate::futex::{self as queue, MATCH_ANY, ROBUST_HEAD_SIZE, key_of};
 use crate::signal::RestartBlock;
 use crate::task::{current_process, current_thread, find_process, find_thread};
-use crate::uaccess::{check_user_buffer, read_val, write_val};
+use crate::uaccess::{UserPtr, check_user_buffer};
 
 const FUTEX_WAIT: u32 = 0;
 const FUTEX_WAKE: u32 = 1;
@@ -27,8 +27,12 @@ const FUTEX_CLOCK_REALTIME: u32 = 256;
 /// The monotonic deadline of a wait, read before anything else as Linux
 /// does: FUTEX_WAIT's timeout is relative, the others' absolute
 /// (CLOCK_MONOTONIC, or CLOCK_REALTIME with FUTEX_CLOCK_REALTIME).
-fn deadline(cmd: u32, realtime: bool, timeout: usize) -> SysResult<Duration> {
-    let t: linux_raw_sys::general::timespec = read_val(timeout)?;
+fn deadline(
+    cmd: u32,
+    realtime: bool,
+    timeout: UserPtr<linux_raw_sys::general::timespec>,
+) -> SysResult<Duration> {
+    let t = timeout.read()?;
     if t.tv_sec < 0 || !(0..1_000_000_000).contains(&t.tv_nsec) {
         return Err(Errno::EINVAL);
     }
@@ -60,7 +64,9 @@ pub fn sys_futex(
     );
     let deadline = match timeout {
         0 => None,
-        t if has_timeout => Some(deadline(cmd, realtime, t)?).filter(|d| *d != Duration::MAX),
+        t if has_timeout => {
+            Some(deadline(cmd, realtime, UserPtr::new(t))?).filter(|d| *d != Duration::MAX)
+        }
         _ => None,
     };
     if realtime
@@ -188,7 +194,11 @@ pub fn sys_set_robust_list(head: usize, len: usize) -> SysResult {
     Ok(0)
 }
 
-pub fn sys_get_robust_list(tid: i32, head_ptr: usize, len_ptr: usize) -> SysResult {
+pub fn sys_get_robust_list(
+    tid: i32,
+    head_ptr: UserPtr<usize>,
+    len_ptr: UserPtr<usize>,
+) -> SysResult {
     let head = if tid == 0 {
         current_thread().robust_list.load(Ordering::Acquire)
     } else if let Some(t) = find_thread(tid) {
@@ -198,7 +208,7 @@ pub fn sys_get_robust_list(tid: i32, head_ptr: usize, len_ptr: usize) -> SysResu
     } else {
         return Err(Errno::ESRCH);
     };
-    write_val(len_ptr, &ROBUST_HEAD_SIZE)?;
-    write_val(head_ptr, &head)?;
+    len_ptr.write(&ROBUST_HEAD_SIZE)?;
+    head_ptr.write(&head)?;
     Ok(0)
 }

@@ -10,12 +10,12 @@ use crate::errno::{Errno, SysResult};
 use crate::task::cputime::UsageSnapshot;
 use crate::task::itimer::{CpuTimer, ItimerValue};
 use crate::task::{Process, cputime, current_process};
-use crate::uaccess::{Pod, read_val, write_val};
+use crate::uaccess::{Pod, UserPtr};
 
 /// `struct itimerval`: two `struct timeval`s.
 #[repr(C)]
 #[derive(Clone, Copy, Default)]
-struct Itimerval {
+pub struct Itimerval {
     interval: [i64; 2],
     value: [i64; 2],
 }
@@ -70,19 +70,19 @@ fn access_cpu(
     new.map_or_else(|| timer.get(now), |v| timer.set(now, v))
 }
 
-pub fn sys_getitimer(which: i32, curr: usize) -> SysResult {
+pub fn sys_getitimer(which: i32, curr: UserPtr<Itimerval>) -> SysResult {
     let proc = current_process();
     let v = access(&proc, which, None)?;
-    write_val(curr, &to_user(v))?;
+    curr.write(&to_user(v))?;
     Ok(0)
 }
 
 /// A NULL `new` disarms the timer, as Linux still accepts.
-pub fn sys_setitimer(which: i32, new: usize, old: usize) -> SysResult {
-    let new = if new == 0 {
+pub fn sys_setitimer(which: i32, new: UserPtr<Itimerval>, old: UserPtr<Itimerval>) -> SysResult {
+    let new = if new.is_null() {
         Itimerval::default()
     } else {
-        read_val::<Itimerval>(new)?
+        new.read()?
     };
     let new = ItimerValue {
         value: duration(new.value)?,
@@ -90,8 +90,8 @@ pub fn sys_setitimer(which: i32, new: usize, old: usize) -> SysResult {
     };
     let proc = current_process();
     let prev = access(&proc, which, Some(new))?;
-    if old != 0 {
-        write_val(old, &to_user(prev))?;
+    if !old.is_null() {
+        old.write(&to_user(prev))?;
     }
     Ok(0)
 }

@@ -4,9 +4,9 @@ use linux_raw_sys::general as uapi;
 
 use crate::errno::{Errno, SysResult};
 use crate::task::{current_process, find_process};
-use crate::uaccess::{copy_to_user, read_val, write_val};
+use crate::uaccess::{UserPtr, UserSlice};
 
-pub fn sys_getrandom(buf: usize, len: usize, flags: u32) -> SysResult {
+pub fn sys_getrandom(buf: UserSlice, flags: u32) -> SysResult {
     if flags & !(uapi::GRND_NONBLOCK | uapi::GRND_RANDOM | uapi::GRND_INSECURE) != 0 {
         return Err(Errno::EINVAL);
     }
@@ -15,13 +15,13 @@ pub fn sys_getrandom(buf: usize, len: usize, flags: u32) -> SysResult {
     {
         return Err(Errno::EINVAL);
     }
-    let len = len.min(33_554_431);
+    let len = buf.len.min(33_554_431);
     let mut chunk = [0u8; 256];
     let mut done = 0;
     while done < len {
         let n = (len - done).min(chunk.len());
         crate::random::fill(&mut chunk[..n]);
-        copy_to_user(buf + done, &chunk[..n])?;
+        UserSlice::new(buf.addr + done, n).copy_out(&chunk[..n])?;
         done += n;
     }
     Ok(len as isize)
@@ -43,7 +43,7 @@ pub fn hostname() -> &'static str {
     "starry"
 }
 
-pub fn sys_uname(buf: usize) -> SysResult {
+pub fn sys_uname(buf: UserPtr<[u8; 65 * 6]>) -> SysResult {
     let mut out = [0u8; 65 * 6];
     for (i, s) in [
         UTS_SYSNAME,
@@ -58,7 +58,7 @@ pub fn sys_uname(buf: usize) -> SysResult {
     {
         out[i * 65..(i + 1) * 65].copy_from_slice(&field(s));
     }
-    copy_to_user(buf, &out)?;
+    buf.write(&out)?;
     Ok(0)
 }
 
@@ -68,7 +68,7 @@ pub fn memory_bytes() -> (usize, usize) {
     (axconfig::plat::PHYS_MEMORY_SIZE, free)
 }
 
-pub fn sys_sysinfo(buf: usize) -> SysResult {
+pub fn sys_sysinfo(buf: UserPtr<[u8; 112]>) -> SysResult {
     // struct sysinfo: uptime, loads[3], totalram, freeram, sharedram,
     // bufferram, totalswap, freeswap, procs (u16) + pad, totalhigh, freehigh, mem_unit.
     let mut w = [0u64; 14];
@@ -84,18 +84,27 @@ pub fn sys_sysinfo(buf: usize) -> SysResult {
         bytes[i * 8..i * 8 + 8].copy_from_slice(&v.to_le_bytes());
     }
     bytes[104..108].copy_from_slice(&1u32.to_le_bytes()); // mem_unit
-    copy_to_user(buf, &bytes)?;
+    buf.write(&bytes)?;
     Ok(0)
 }
 
-pub fn sys_prlimit64(pid: i32, resource: u32, new: usize, old: usize) -> SysResult {
+pub fn sys_prlimit64(
+    pid: i32,
+    resource: u32,
+    new: UserPtr<uapi::rlimit64>,
+    old: UserPtr<uapi::rlimit64>,
+) -> SysResult {
     use crate::task::rlimit::{Rlimit, RlimitError};
     let proc = if pid == 0 {
         current_process()
     } else {
         find_process(pid).ok_or(Errno::ESRCH)?
     };
-    let new: Option<uapi::rlimit64> = if new != 0 { Some(read_val(new)?) } else { None };
+    let new = if !new.is_null() {
+        Some(new.read()?)
+    } else {
+        None
+    };
     let mut limits = proc.rlimits.lock();
     let cur = limits.get(resource).ok_or(Errno::EINVAL)?;
     if let Some(n) = new {
@@ -108,14 +117,11 @@ pub fn sys_prlimit64(pid: i32, resource: u32, new: usize, old: usize) -> SysResu
             RlimitError::NotPermitted => Errno::EPERM,
         })?;
     }
-    if old != 0 {
-        write_val(
-            old,
-            &uapi::rlimit64 {
-                rlim_cur: cur.cur,
-                rlim_max: cur.max,
-            },
-        )?;
+    if !old.is_null() {
+        old.write(&uapi::rlimit64 {
+            rlim_cur: cur.cur,
+            rlim_max: cur.max,
+        })?;
     }
     Ok(0)
 }
@@ -127,15 +133,15 @@ pub fn sys_sched_yield() -> SysResult {
 
 /// getresuid/getresgid: every process runs as root (0, 0, 0), since
 /// credentials are never changed yet.
-pub fn sys_getresid(real: usize, effective: usize, saved: usize) -> SysResult {
-    for addr in [real, effective, saved] {
-        write_val(addr, &0u32)?;
+pub fn sys_getresid(real: UserPtr<u32>, effective: UserPtr<u32>, saved: UserPtr<u32>) -> SysResult {
+    for id in [real, effective, saved] {
+        id.write(&0)?;
     }
     Ok(0)
 }
 
 /// getgroups: root has no supplementary groups.
-pub fn sys_getgroups(size: i32, _list: usize) -> SysResult {
+pub fn sys_getgroups(size: i32, _list: UserPtr<u32>) -> SysResult {
     if size < 0 {
         return Err(Errno::EINVAL);
     }

@@ -11,7 +11,7 @@ use crate::errno::{Errno, SysResult};
 use crate::file::{OpenFile, PidFd};
 use crate::signal::{SigInfo, code};
 use crate::task::{Process, current_process, current_thread, find_process, find_thread};
-use crate::uaccess::read_val;
+use crate::uaccess::UserPtr;
 
 /// pidfd_open's flag for a pidfd naming one thread (Linux 6.9).
 const PIDFD_THREAD: u32 = linux_raw_sys::general::O_EXCL;
@@ -127,7 +127,7 @@ impl SignalTarget {
 /// thread or process the pidfd names; a siginfo from user space must carry
 /// `sig`, and only a thread signalling itself may pretend to be kill(),
 /// tgkill() or the kernel.
-pub fn sys_pidfd_send_signal(fd: i32, sig: i32, uinfo: usize, flags: u32) -> SysResult {
+pub fn sys_pidfd_send_signal(fd: i32, sig: i32, uinfo: UserPtr<SigInfo>, flags: u32) -> SysResult {
     const SCOPES: u32 =
         PIDFD_SIGNAL_THREAD | PIDFD_SIGNAL_THREAD_GROUP | PIDFD_SIGNAL_PROCESS_GROUP;
     if flags & !SCOPES != 0 || flags.count_ones() > 1 {
@@ -139,8 +139,8 @@ pub fn sys_pidfd_send_signal(fd: i32, sig: i32, uinfo: usize, flags: u32) -> Sys
         0 => PIDFD_SIGNAL_THREAD_GROUP,
         f => f,
     };
-    let info = if uinfo != 0 {
-        let info: SigInfo = read_val(uinfo)?;
+    let info = if !uinfo.is_null() {
+        let info = uinfo.read()?;
         if info.signo != sig {
             return Err(Errno::EINVAL);
         }

@@ -8,16 +8,18 @@ use core::future::poll_fn;
 use core::task::{Poll, Waker};
 use core::time::Duration;
 
+use linux_raw_sys::general::timespec;
+
 use crate::errno::{Errno, SysResult};
 use crate::file::events;
 use crate::sys::time::{read_ts, ts};
 use crate::task::wait::{WaitError, block};
 use crate::task::{current_process, current_thread};
-use crate::uaccess::{Pod, copy_from_user, copy_to_user, read_val, write_val};
+use crate::uaccess::{Pod, UserPtr, UserSlice};
 
 #[repr(C)]
 #[derive(Clone, Copy)]
-struct PollFd {
+pub struct PollFd {
     fd: i32,
     events: i16,
     revents: i16,
@@ -75,10 +77,10 @@ pub(crate) fn deadline_after(timeout: Option<Duration>) -> Option<Duration> {
 
 /// Writes back how much of a timespec timeout is left, as Linux does for
 /// ppoll and pselect6.
-fn write_remaining(addr: usize, deadline: Option<Duration>) -> SysResult<()> {
-    if let (true, Some(d)) = (addr != 0, deadline) {
+fn write_remaining(tsp: UserPtr<timespec>, deadline: Option<Duration>) -> SysResult<()> {
+    if let (true, Some(d)) = (!tsp.is_null(), deadline) {
         let left = d.saturating_sub(axhal::time::monotonic_time());
-        write_val(addr, &ts(left))?;
+        tsp.write(&ts(left))?;
     }
     Ok(())
 }
@@ -101,11 +103,11 @@ pub(crate) fn with_sigmask<R>(mask: Option<u64>, f: impl FnOnce() -> SysResult<R
     r
 }
 
-fn do_poll(fds_addr: usize, nfds: usize, deadline: Option<Duration>) -> SysResult<usize> {
+fn do_poll(fds: UserPtr<PollFd>, nfds: usize, deadline: Option<Duration>) -> SysResult<usize> {
     if nfds > current_process().nofile_limit() {
         return Err(Errno::EINVAL);
     }
-    let mut fds = vec![
+    let mut polled = vec![
         PollFd {
             fd: 0,
             events: 0,
@@ -113,12 +115,12 @@ fn do_poll(fds_addr: usize, nfds: usize, deadline: Option<Duration>) -> SysResul
         };
         nfds
     ];
-    for (i, p) in fds.iter_mut().enumerate() {
-        *p = read_val(fds_addr + i * size_of::<PollFd>())?;
+    for (i, p) in polled.iter_mut().enumerate() {
+        *p = fds.at(i).read()?;
     }
     let ready = wait_ready(deadline, |waker| {
         let mut count = 0;
-        for p in fds.iter_mut() {
+        for p in polled.iter_mut() {
             p.revents = 0;
             if p.fd < 0 {
                 continue;
@@ -132,42 +134,44 @@ fn do_poll(fds_addr: usize, nfds: usize, deadline: Option<Duration>) -> SysResul
         }
         count
     })?;
-    for (i, p) in fds.iter().enumerate() {
-        write_val(fds_addr + i * size_of::<PollFd>() + 6, &(p.revents as u16))?;
+    for (i, p) in polled.iter().enumerate() {
+        fds.at(i)
+            .field(core::mem::offset_of!(PollFd, revents))
+            .write(&(p.revents as u16))?;
     }
     Ok(ready)
 }
 
 /// poll(2) (x86_64 only; riscv64 has ppoll alone): timeout in ms, <0 = forever.
 #[cfg(target_arch = "x86_64")]
-pub fn sys_poll(fds: usize, nfds: usize, timeout_ms: i32) -> SysResult {
+pub fn sys_poll(fds: UserPtr<PollFd>, nfds: usize, timeout_ms: i32) -> SysResult {
     let timeout = (timeout_ms >= 0).then(|| Duration::from_millis(timeout_ms as u64));
     do_poll(fds, nfds, deadline_after(timeout)).map(|n| n as isize)
 }
 
-pub(crate) fn read_sigmask(addr: usize, size: usize) -> SysResult<Option<u64>> {
-    if addr == 0 {
+pub(crate) fn read_sigmask(set: UserPtr<u64>, size: usize) -> SysResult<Option<u64>> {
+    if set.is_null() {
         return Ok(None);
     }
     if size != 8 {
         return Err(Errno::EINVAL);
     }
-    read_val(addr).map(Some)
+    set.read().map(Some)
 }
 
-fn read_timeout(addr: usize) -> SysResult<Option<Duration>> {
-    if addr == 0 {
+fn read_timeout(tsp: UserPtr<timespec>) -> SysResult<Option<Duration>> {
+    if tsp.is_null() {
         Ok(None)
     } else {
-        read_ts(addr).map(Some)
+        read_ts(tsp).map(Some)
     }
 }
 
 pub fn sys_ppoll(
-    fds: usize,
+    fds: UserPtr<PollFd>,
     nfds: usize,
-    tsp: usize,
-    sigmask: usize,
+    tsp: UserPtr<timespec>,
+    sigmask: UserPtr<u64>,
     sigsetsize: usize,
 ) -> SysResult {
     let deadline = deadline_after(read_timeout(tsp)?);
@@ -177,22 +181,21 @@ pub fn sys_ppoll(
     r.map(|n| n as isize)
 }
 
-/// The three fd_set bitmaps of select.
+/// The three fd_set bitmaps of select (arrays of 64-bit words).
 struct FdSets {
     nfds: usize,
-    addrs: [usize; 3],
+    ptrs: [UserPtr<u64>; 3],
     sets: [Vec<u64>; 3],
 }
 
 impl FdSets {
-    fn read(nfds: usize, addrs: [usize; 3]) -> SysResult<Self> {
+    fn read(nfds: usize, ptrs: [UserPtr<u64>; 3]) -> SysResult<Self> {
         let words = nfds.div_ceil(64);
         let mut sets: [Vec<u64>; 3] = Default::default();
-        for (set, &addr) in sets.iter_mut().zip(&addrs) {
+        for (set, &ptr) in sets.iter_mut().zip(&ptrs) {
             *set = vec![0u64; words];
-            if addr != 0 {
-                let mut bytes = vec![0u8; words * 8];
-                copy_from_user(&mut bytes, addr)?;
+            if !ptr.is_null() {
+                let bytes = UserSlice::new(ptr.addr(), words * 8).copy_in()?;
                 for (w, chunk) in set.iter_mut().zip(bytes.chunks(8)) {
                     *w = u64::from_le_bytes(chunk.try_into().unwrap());
                 }
@@ -202,21 +205,21 @@ impl FdSets {
                 }
             }
         }
-        Ok(Self { nfds, addrs, sets })
+        Ok(Self { nfds, ptrs, sets })
     }
 
     fn write(&self, results: &[Vec<u64>; 3]) -> SysResult<()> {
-        for (set, &addr) in results.iter().zip(&self.addrs) {
-            if addr != 0 {
+        for (set, &ptr) in results.iter().zip(&self.ptrs) {
+            if !ptr.is_null() {
                 let bytes: Vec<u8> = set.iter().flat_map(|w| w.to_le_bytes()).collect();
-                copy_to_user(addr, &bytes)?;
+                UserSlice::new(ptr.addr(), bytes.len()).copy_out(&bytes)?;
             }
         }
         Ok(())
     }
 }
 
-fn do_select(nfds: i32, addrs: [usize; 3], deadline: Option<Duration>) -> SysResult<usize> {
+fn do_select(nfds: i32, ptrs: [UserPtr<u64>; 3], deadline: Option<Duration>) -> SysResult<usize> {
     let nfds = usize::try_from(nfds).map_err(|_| Errno::EINVAL)?;
     // Like Linux, look no further than the fd table's size (a power of two,
     // at least 64): bits past it are ignored rather than EBADF.
@@ -228,7 +231,7 @@ fn do_select(nfds: i32, addrs: [usize; 3], deadline: Option<Duration>) -> SysRes
         .max()
         .unwrap_or(0);
     let nfds = nfds.min(open_end.next_power_of_two().max(64));
-    let sets = FdSets::read(nfds, addrs)?;
+    let sets = FdSets::read(nfds, ptrs)?;
     // Any fd in a set that is not open is EBADF, checked before waiting.
     for fd in 0..sets.nfds {
         let asked = sets.sets.iter().any(|s| s[fd / 64] & (1 << (fd % 64)) != 0);
@@ -269,16 +272,22 @@ fn do_select(nfds: i32, addrs: [usize; 3], deadline: Option<Duration>) -> SysRes
 
 /// select(2) (x86_64 only): the timeout is a timeval, updated with the time left.
 #[cfg(target_arch = "x86_64")]
-pub fn sys_select(nfds: i32, r: usize, w: usize, e: usize, tvp: usize) -> SysResult {
+pub fn sys_select(
+    nfds: i32,
+    r: UserPtr<u64>,
+    w: UserPtr<u64>,
+    e: UserPtr<u64>,
+    tvp: UserPtr<linux_raw_sys::general::timeval>,
+) -> SysResult {
     use linux_raw_sys::general::timeval;
-    let timeout = if tvp == 0 {
+    let timeout = if tvp.is_null() {
         None
     } else {
-        let tv: timeval = read_val(tvp)?;
+        let tv = tvp.read()?;
         // Linux carries whole seconds of tv_usec into tv_sec, then rejects
         // what is still negative.
-        let sec = (tv.tv_sec as i64).saturating_add(tv.tv_usec as i64 / 1_000_000);
-        let usec = tv.tv_usec as i64 % 1_000_000;
+        let sec = tv.tv_sec.saturating_add(tv.tv_usec / 1_000_000);
+        let usec = tv.tv_usec % 1_000_000;
         if sec < 0 || usec < 0 {
             return Err(Errno::EINVAL);
         }
@@ -286,27 +295,31 @@ pub fn sys_select(nfds: i32, r: usize, w: usize, e: usize, tvp: usize) -> SysRes
     };
     let deadline = deadline_after(timeout);
     let r = do_select(nfds, [r, w, e], deadline);
-    if let (true, Some(d)) = (tvp != 0, deadline) {
+    if let (true, Some(d)) = (!tvp.is_null(), deadline) {
         let left = d.saturating_sub(axhal::time::monotonic_time());
-        write_val(
-            tvp,
-            &timeval {
-                tv_sec: left.as_secs() as _,
-                tv_usec: left.subsec_micros() as _,
-            },
-        )?;
+        tvp.write(&timeval {
+            tv_sec: left.as_secs() as _,
+            tv_usec: left.subsec_micros() as _,
+        })?;
     }
     r.map(|n| n as isize)
 }
 
 /// pselect6: the sixth argument points at `{ const sigset_t *ss; size_t ss_len; }`.
-pub fn sys_pselect6(nfds: i32, r: usize, w: usize, e: usize, tsp: usize, sig: usize) -> SysResult {
+pub fn sys_pselect6(
+    nfds: i32,
+    r: UserPtr<u64>,
+    w: UserPtr<u64>,
+    e: UserPtr<u64>,
+    tsp: UserPtr<timespec>,
+    sig: UserPtr<[usize; 2]>,
+) -> SysResult {
     let deadline = deadline_after(read_timeout(tsp)?);
-    let mask = if sig == 0 {
+    let mask = if sig.is_null() {
         None
     } else {
-        let [set, size]: [usize; 2] = read_val(sig)?;
-        read_sigmask(set, size)?
+        let [set, size] = sig.read()?;
+        read_sigmask(UserPtr::new(set), size)?
     };
     let r = with_sigmask(mask, || do_select(nfds, [r, w, e], deadline));
     write_remaining(tsp, deadline)?;

@@ -9,7 +9,7 @@ use linux_raw_sys::prctl as uapi;
 use crate::errno::{Errno, SysResult};
 use crate::signal::NSIG;
 use crate::task::{current_process, current_thread};
-use crate::uaccess::{copy_from_user, copy_to_user, write_val};
+use crate::uaccess::{UserPtr, copy_from_user};
 
 const PAGE_SIZE: usize = 4096;
 
@@ -46,7 +46,7 @@ pub fn sys_prctl(option: i32, arg2: usize, arg3: usize, arg4: usize, arg5: usize
             let mut buf = [0u8; TASK_COMM_LEN];
             let name = current_thread().comm.lock().clone();
             buf[..name.len()].copy_from_slice(name.as_bytes());
-            copy_to_user(arg2, &buf)?;
+            UserPtr::<[u8; TASK_COMM_LEN]>::new(arg2).write(&buf)?;
             Ok(0)
         }
         uapi::PR_SET_PDEATHSIG => {
@@ -57,10 +57,8 @@ pub fn sys_prctl(option: i32, arg2: usize, arg3: usize, arg4: usize, arg5: usize
             Ok(0)
         }
         uapi::PR_GET_PDEATHSIG => {
-            write_val(
-                arg2,
-                &(current_process().pdeathsig.load(Ordering::Relaxed) as i32),
-            )?;
+            UserPtr::<i32>::new(arg2)
+                .write(&(current_process().pdeathsig.load(Ordering::Relaxed) as i32))?;
             Ok(0)
         }
         uapi::PR_GET_DUMPABLE => Ok(current_process().dumpable.load(Ordering::Relaxed) as isize),
@@ -96,10 +94,8 @@ pub fn sys_prctl(option: i32, arg2: usize, arg3: usize, arg4: usize, arg5: usize
             Ok(0)
         }
         uapi::PR_GET_CHILD_SUBREAPER => {
-            write_val(
-                arg2,
-                &(current_process().child_subreaper.load(Ordering::Relaxed) as i32),
-            )?;
+            UserPtr::<i32>::new(arg2)
+                .write(&(current_process().child_subreaper.load(Ordering::Relaxed) as i32))?;
             Ok(0)
         }
         _ => {

@@ -9,7 +9,7 @@ use mm::PAGE_SIZE;
 use super::fs::{read_iovec_array, read_iovecs};
 use crate::errno::{Because, Errno, SysResult};
 use crate::task::{find_process, find_thread};
-use crate::uaccess::{UserSlice, UserSpace};
+use crate::uaccess::{UserPtr, UserSlice, UserSpace};
 
 /// Which way the bytes go.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -22,9 +22,9 @@ pub enum Direction {
 
 pub fn sys_process_vm_rw(
     pid: i32,
-    local_iov: usize,
+    local_iov: UserPtr<linux_raw_sys::general::iovec>,
     local_cnt: i32,
-    remote_iov: usize,
+    remote_iov: UserPtr<linux_raw_sys::general::iovec>,
     remote_cnt: i32,
     flags: usize,
     dir: Direction,

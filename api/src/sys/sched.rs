@@ -14,7 +14,7 @@ use crate::task::sched::{
     SCHED_RESET_ON_FORK, SCHED_RR,
 };
 use crate::task::{Thread, all_processes, current_process, current_thread, find_thread};
-use crate::uaccess::{copy_from_user, copy_to_user, read_val, write_val};
+use crate::uaccess::{UserPtr, UserSlice};
 
 /// Bytes of a CPU mask as Linux copies it: whole longs covering the CPUs.
 fn cpumask_size() -> usize {
@@ -39,13 +39,12 @@ fn find_task_thread(pid: i32) -> SysResult<Arc<Thread>> {
     }
 }
 
-pub fn sys_sched_setaffinity(pid: i32, len: u32, mask: usize) -> SysResult {
-    let len = len as usize;
+pub fn sys_sched_setaffinity(pid: i32, mask: UserSlice) -> SysResult {
     // Linux reads min(len, cpumask_size()) bytes; a shorter mask leaves the
     // other CPUs out, and CPUs that are not online are dropped.
     let mut bytes = alloc::vec![0u8; cpumask_size()];
-    let n = len.min(bytes.len());
-    copy_from_user(&mut bytes[..n], mask)?;
+    let given = mask.take(bytes.len()).copy_in()?;
+    bytes[..given.len()].copy_from_slice(&given);
     let thread = find_task_thread(pid)?;
     let mut m = AxCpuMask::new();
     for cpu in 0..axhal::cpu_num() {
@@ -69,8 +68,8 @@ pub fn sys_sched_setaffinity(pid: i32, len: u32, mask: usize) -> SysResult {
     Ok(0)
 }
 
-pub fn sys_sched_getaffinity(pid: i32, len: u32, mask: usize) -> SysResult {
-    let len = len as usize;
+pub fn sys_sched_getaffinity(pid: i32, mask: UserSlice) -> SysResult {
+    let len = mask.len;
     if len * 8 < axhal::cpu_num() || !len.is_multiple_of(size_of::<usize>()) {
         return Err(Errno::EINVAL);
     }
@@ -83,17 +82,17 @@ pub fn sys_sched_getaffinity(pid: i32, len: u32, mask: usize) -> SysResult {
         }
     }
     let n = len.min(bytes.len());
-    copy_to_user(mask, &bytes[..n])?;
+    mask.copy_out(&bytes[..n])?;
     Ok(n as isize)
 }
 
 /// getcpu(2): the CPU (and NUMA node, always 0) the caller runs on.
-pub fn sys_getcpu(cpu: usize, node: usize) -> SysResult {
-    if cpu != 0 {
-        write_val(cpu, &(axhal::percpu::this_cpu_id() as u32))?;
+pub fn sys_getcpu(cpu: UserPtr<u32>, node: UserPtr<u32>) -> SysResult {
+    if !cpu.is_null() {
+        cpu.write(&(axhal::percpu::this_cpu_id() as u32))?;
     }
-    if node != 0 {
-        write_val(node, &0u32)?;
+    if !node.is_null() {
+        node.write(&0)?;
     }
     Ok(0)
 }
@@ -125,11 +124,11 @@ pub fn sys_sched_get_priority_min(policy: i32) -> SysResult {
 const KEEP_POLICY: i32 = -1;
 
 /// Linux's do_sched_setscheduler and __sched_setscheduler checks.
-fn set_scheduler(pid: i32, policy: i32, param: usize) -> SysResult {
-    if param == 0 || pid < 0 {
+fn set_scheduler(pid: i32, policy: i32, param: UserPtr<i32>) -> SysResult {
+    if param.is_null() || pid < 0 {
         return Err(Errno::EINVAL);
     }
-    let prio: i32 = read_val(param)?;
+    let prio = param.read()?;
     let thread = find_task_thread(pid)?;
     let mut attr = thread.sched.lock();
     let (policy, reset_on_fork) = if policy == KEEP_POLICY {
@@ -153,14 +152,14 @@ fn set_scheduler(pid: i32, policy: i32, param: usize) -> SysResult {
     Ok(0)
 }
 
-pub fn sys_sched_setscheduler(pid: i32, policy: i32, param: usize) -> SysResult {
+pub fn sys_sched_setscheduler(pid: i32, policy: i32, param: UserPtr<i32>) -> SysResult {
     if policy < 0 {
         return Err(Errno::EINVAL);
     }
     set_scheduler(pid, policy, param)
 }
 
-pub fn sys_sched_setparam(pid: i32, param: usize) -> SysResult {
+pub fn sys_sched_setparam(pid: i32, param: UserPtr<i32>) -> SysResult {
     set_scheduler(pid, KEEP_POLICY, param)
 }
 
@@ -177,19 +176,22 @@ pub fn sys_sched_getscheduler(pid: i32) -> SysResult {
     Ok((a.policy | flag) as isize)
 }
 
-pub fn sys_sched_getparam(pid: i32, param: usize) -> SysResult {
-    if param == 0 || pid < 0 {
+pub fn sys_sched_getparam(pid: i32, param: UserPtr<i32>) -> SysResult {
+    if param.is_null() || pid < 0 {
         return Err(Errno::EINVAL);
     }
     let a = *find_task_thread(pid)?.sched.lock();
     let prio = if a.is_rt() { a.rt_priority as i32 } else { 0 };
-    write_val(param, &prio)?;
+    param.write(&prio)?;
     Ok(0)
 }
 
 /// sched_rr_get_interval: Linux's default SCHED_RR slice (100 ms), none
 /// for SCHED_FIFO, and our round-robin slice (5 ticks) for the others.
-pub fn sys_sched_rr_get_interval(pid: i32, tp: usize) -> SysResult {
+pub fn sys_sched_rr_get_interval(
+    pid: i32,
+    tp: UserPtr<linux_raw_sys::general::timespec>,
+) -> SysResult {
     if pid < 0 {
         return Err(Errno::EINVAL);
     }
@@ -199,7 +201,7 @@ pub fn sys_sched_rr_get_interval(pid: i32, tp: usize) -> SysResult {
         SCHED_FIFO => Duration::ZERO,
         _ => Duration::from_millis(5 * 1000 / axconfig::TICKS_PER_SEC as u64),
     };
-    write_val(tp, &super::time::ts(slice))?;
+    tp.write(&super::time::ts(slice))?;
     Ok(0)
 }
 

@@ -15,7 +15,7 @@ use crate::signal::{
 };
 use crate::task::wait::{self, WaitError};
 use crate::task::{self, Process, current_process, current_thread, find_process, find_thread};
-use crate::uaccess::{copy_to_user, read_val, write_val};
+use crate::uaccess::{UserPtr, UserSlice};
 
 /// The only sigset size the kernel knows (64 signals).
 const SIGSET_SIZE: usize = 8;
@@ -28,10 +28,15 @@ fn check_sigset_size(size: usize) -> SysResult<()> {
     }
 }
 
-pub fn sys_rt_sigaction(sig: i32, act: usize, old: usize, sigsetsize: usize) -> SysResult {
+pub fn sys_rt_sigaction(
+    sig: i32,
+    act: UserPtr<UserSigAction>,
+    old: UserPtr<UserSigAction>,
+    sigsetsize: usize,
+) -> SysResult {
     check_sigset_size(sigsetsize)?;
-    let new: Option<SigAction> = if act != 0 {
-        Some(read_val::<UserSigAction>(act)?.into())
+    let new: Option<SigAction> = if !act.is_null() {
+        Some(act.read()?.into())
     } else {
         None
     };
@@ -54,21 +59,26 @@ pub fn sys_rt_sigaction(sig: i32, act: usize, old: usize, sigsetsize: usize) -> 
     if new.is_some() && signal::action_ignores(&proc.signal.action(sig), sig) {
         signal::discard_pending(&proc, bit(sig));
     }
-    if old != 0 {
-        write_val(old, &UserSigAction::from(prev))?;
+    if !old.is_null() {
+        old.write(&UserSigAction::from(prev))?;
     }
     Ok(0)
 }
 
-pub fn sys_rt_sigprocmask(how: i32, set: usize, old: usize, sigsetsize: usize) -> SysResult {
+pub fn sys_rt_sigprocmask(
+    how: i32,
+    set: UserPtr<u64>,
+    old: UserPtr<u64>,
+    sigsetsize: usize,
+) -> SysResult {
     const SIG_BLOCK: i32 = 0;
     const SIG_UNBLOCK: i32 = 1;
     const SIG_SETMASK: i32 = 2;
     check_sigset_size(sigsetsize)?;
     let t = current_thread();
     let cur = t.signal.blocked();
-    if set != 0 {
-        let n: u64 = read_val(set)?;
+    if !set.is_null() {
+        let n = set.read()?;
         let n = match how {
             SIG_BLOCK => cur | n,
             SIG_UNBLOCK => cur & !n,
@@ -77,27 +87,27 @@ pub fn sys_rt_sigprocmask(how: i32, set: usize, old: usize, sigsetsize: usize) -
         };
         t.signal.set_blocked(n);
     }
-    if old != 0 {
-        write_val(old, &cur)?;
+    if !old.is_null() {
+        old.write(&cur)?;
     }
     Ok(0)
 }
 
-pub fn sys_rt_sigpending(set: usize, sigsetsize: usize) -> SysResult {
-    if sigsetsize > SIGSET_SIZE {
+pub fn sys_rt_sigpending(set: UserSlice) -> SysResult {
+    if set.len > SIGSET_SIZE {
         return Err(Errno::EINVAL);
     }
     let t = current_thread();
     let pending = (t.signal.pending_set() | t.process.signal.pending_set()) & t.signal.blocked();
-    copy_to_user(set, &pending.to_ne_bytes()[..sigsetsize])?;
+    set.copy_out(&pending.to_ne_bytes())?;
     Ok(0)
 }
 
 /// Waits for a signal with `mask` as the signal mask, which stays in force
 /// until the handler frame has saved the old one.
-pub fn sys_rt_sigsuspend(mask: usize, sigsetsize: usize) -> SysResult {
+pub fn sys_rt_sigsuspend(mask: UserPtr<u64>, sigsetsize: usize) -> SysResult {
     check_sigset_size(sigsetsize)?;
-    let mask: u64 = read_val(mask)?;
+    let mask = mask.read()?;
     let t = current_thread();
     t.signal.save_mask(t.signal.blocked());
     t.signal.set_blocked(mask);
@@ -112,8 +122,8 @@ pub fn sys_pause() -> SysResult {
     Err(Errno::EINTR)
 }
 
-fn read_timeout(addr: usize) -> SysResult<Duration> {
-    let t: linux_raw_sys::general::timespec = read_val(addr)?;
+fn read_timeout(ptr: UserPtr<linux_raw_sys::general::timespec>) -> SysResult<Duration> {
+    let t = ptr.read()?;
     if t.tv_sec < 0 || !(0..1_000_000_000).contains(&t.tv_nsec) {
         return Err(Errno::EINVAL);
     }
@@ -122,14 +132,14 @@ fn read_timeout(addr: usize) -> SysResult<Duration> {
 
 /// Takes a pending signal of `set`, waiting up to `timeout` for one.
 pub fn sys_rt_sigtimedwait(
-    set: usize,
-    info: usize,
-    timeout: usize,
+    set: UserPtr<u64>,
+    info: UserPtr<SigInfo>,
+    timeout: UserPtr<linux_raw_sys::general::timespec>,
     sigsetsize: usize,
 ) -> SysResult {
     check_sigset_size(sigsetsize)?;
-    let set = read_val::<u64>(set)? & !UNBLOCKABLE;
-    let timeout = if timeout != 0 {
+    let set = set.read()? & !UNBLOCKABLE;
+    let timeout = if !timeout.is_null() {
         Some(read_timeout(timeout)?)
     } else {
         None
@@ -148,8 +158,8 @@ pub fn sys_rt_sigtimedwait(
     }
     match got {
         Some(si) => {
-            if info != 0 {
-                write_val(info, &si)?;
+            if !info.is_null() {
+                info.write(&si)?;
             }
             Ok(si.signo as isize)
         }
@@ -263,8 +273,8 @@ pub fn sys_tkill(tid: i32, sig: i32) -> SysResult {
 
 /// A siginfo from user space; only the kernel may claim to be the kernel
 /// or kill()/tgkill() when the target is another thread.
-fn user_siginfo(target_tid: i32, sig: i32, uinfo: usize) -> SysResult<SigInfo> {
-    let info = read_val::<SigInfo>(uinfo)?.with_signo(sig as usize);
+fn user_siginfo(target_tid: i32, sig: i32, uinfo: UserPtr<SigInfo>) -> SysResult<SigInfo> {
+    let info = uinfo.read()?.with_signo(sig as usize);
     check_claim(&info, target_tid)?;
     Ok(info)
 }
@@ -278,7 +288,7 @@ pub(super) fn check_claim(info: &SigInfo, target_tid: i32) -> SysResult<()> {
     Ok(())
 }
 
-pub fn sys_rt_sigqueueinfo(pid: i32, sig: i32, uinfo: usize) -> SysResult {
+pub fn sys_rt_sigqueueinfo(pid: i32, sig: i32, uinfo: UserPtr<SigInfo>) -> SysResult {
     let info = user_siginfo(pid, sig, uinfo)?;
     if pid <= 0 {
         return Err(Errno::ESRCH);
@@ -286,7 +296,7 @@ pub fn sys_rt_sigqueueinfo(pid: i32, sig: i32, uinfo: usize) -> SysResult {
     kill_info(&current_process(), pid, sig, info)
 }
 
-pub fn sys_rt_tgsigqueueinfo(tgid: i32, tid: i32, sig: i32, uinfo: usize) -> SysResult {
+pub fn sys_rt_tgsigqueueinfo(tgid: i32, tid: i32, sig: i32, uinfo: UserPtr<SigInfo>) -> SysResult {
     if tgid <= 0 || tid <= 0 {
         return Err(Errno::EINVAL);
     }
@@ -294,16 +304,20 @@ pub fn sys_rt_tgsigqueueinfo(tgid: i32, tid: i32, sig: i32, uinfo: usize) -> Sys
     send_specific(tgid, tid, sig, info)
 }
 
-pub fn sys_sigaltstack(uctx: &UserContext, ss: usize, old: usize) -> SysResult {
-    let new: Option<StackT> = if ss != 0 { Some(read_val(ss)?) } else { None };
+pub fn sys_sigaltstack(uctx: &UserContext, ss: UserPtr<StackT>, old: UserPtr<StackT>) -> SysResult {
+    let new = if !ss.is_null() {
+        Some(ss.read()?)
+    } else {
+        None
+    };
     let t = current_thread();
     let cur = t.signal.altstack();
     let sp = uctx.sp();
     if let Some(n) = new {
         t.signal.set_altstack(cur.change(sp, &n)?);
     }
-    if old != 0 {
-        write_val(old, &cur.report(sp))?;
+    if !old.is_null() {
+        old.write(&cur.report(sp))?;
     }
     Ok(0)
 }

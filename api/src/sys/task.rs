@@ -8,9 +8,10 @@ use axsync::Mutex;
 use mm::aspace::AddrSpace;
 
 use crate::errno::{Because, Errno, SysResult};
-use crate::signal::{AltStack, ThreadSignal};
+use crate::signal::{AltStack, SigInfo, ThreadSignal};
+use crate::sys::cputime::RusageBytes;
 use crate::task::{self, Process, Thread, current_process, current_thread, find_process};
-use crate::uaccess::{copy_from_user, read_path, read_str_array, write_val};
+use crate::uaccess::{UserPtr, UserSlice, read_path, read_str_array};
 
 pub mod clone_flags {
     pub const CSIGNAL: u64 = 0xff;
@@ -69,13 +70,13 @@ pub fn sys_clone(
     uctx: &UserContext,
     flags: u64,
     stack: usize,
-    ptid: usize,
+    ptid: UserPtr<i32>,
     ctid: usize,
     tls: usize,
-    pidfd: usize,
+    pidfd: UserPtr<i32>,
 ) -> SysResult {
     // clone(2) passes both in parent_tid; clone3 may too.
-    if flags & CLONE_PIDFD != 0 && flags & CLONE_PARENT_SETTID != 0 && pidfd == ptid {
+    if flags & CLONE_PIDFD != 0 && flags & CLONE_PARENT_SETTID != 0 && pidfd.addr() == ptid.addr() {
         return Err(Errno::EINVAL.because("clone: the pidfd and the parent tid at one address"));
     }
     check_clone_flags(flags)?;
@@ -193,7 +194,7 @@ pub fn sys_clone(
     }
     if flags & CLONE_PARENT_SETTID != 0 {
         // Linux ignores a fault here: the child exists either way.
-        let _ = write_val(ptid, &tid);
+        let _ = ptid.write(&tid);
     }
     if flags & CLONE_CHILD_SETTID != 0 {
         // The child shares memory (threads, vfork) or has a COW copy: write
@@ -216,9 +217,10 @@ pub fn sys_clone(
 
 /// Installs a pidfd for the new `child` (or its new thread `thread`) in
 /// the caller's table and stores its number at `at`.
-fn give_pidfd(child: &Arc<Process>, thread: Option<i32>, at: usize) -> SysResult<()> {
+fn give_pidfd(child: &Arc<Process>, thread: Option<i32>, at: UserPtr<i32>) -> SysResult<()> {
     let fd = super::pidfd::install_pidfd(child.clone(), thread, false)?;
-    write_val(at, &fd).inspect_err(|_| super::pidfd::uninstall_pidfd(fd))
+    at.write(&fd)
+        .inspect_err(|_| super::pidfd::uninstall_pidfd(fd))
 }
 
 /// clone3's `struct clone_args` (v2, 88 bytes; v0 ends after `tls`).
@@ -236,8 +238,8 @@ struct CloneArgs {
     cgroup: u64,
 }
 
-pub fn sys_clone3(uctx: &UserContext, args: usize, size: usize) -> SysResult {
-    let a = read_clone_args(args, size)?;
+pub fn sys_clone3(uctx: &UserContext, args: UserSlice) -> SysResult {
+    let a = read_clone_args(args)?;
     check_clone3_args(&a)?;
     if a.set_tid_size != 0 {
         // Choosing the child's pid (checkpoint/restore) is not supported.
@@ -258,16 +260,17 @@ pub fn sys_clone3(uctx: &UserContext, args: usize, size: usize) -> SysResult {
         uctx,
         a.flags | a.exit_signal,
         stack,
-        a.parent_tid as usize,
+        UserPtr::new(a.parent_tid as usize),
         a.child_tid as usize,
         a.tls as usize,
-        a.pidfd as usize,
+        UserPtr::new(a.pidfd as usize),
     )
 }
 
 /// copy_clone_args_from_user: the size checks (a larger struct from a newer
 /// ABI is accepted when its unknown tail is zero) and the field checks.
-fn read_clone_args(args: usize, size: usize) -> SysResult<CloneArgs> {
+fn read_clone_args(args: UserSlice) -> SysResult<CloneArgs> {
+    let size = args.len;
     const VER0: usize = 64;
     const PAGE_SIZE: usize = 4096;
     if size > PAGE_SIZE {
@@ -278,13 +281,13 @@ fn read_clone_args(args: usize, size: usize) -> SysResult<CloneArgs> {
     }
     const KNOWN: usize = 88;
     let mut buf = [0u8; KNOWN];
-    copy_from_user(&mut buf[..size.min(KNOWN)], args)?;
+    let known = args.take(KNOWN).copy_in()?;
+    buf[..known.len()].copy_from_slice(&known);
     let mut at = KNOWN;
     while at < size {
-        let mut tail = [0u8; 64];
-        let n = (size - at).min(tail.len());
-        copy_from_user(&mut tail[..n], args + at)?;
-        if tail[..n].iter().any(|&b| b != 0) {
+        let n = (size - at).min(64);
+        let tail = UserSlice::new(args.addr + at, n).copy_in()?;
+        if tail.iter().any(|&b| b != 0) {
             return Err(Errno::E2BIG);
         }
         at += n;
@@ -383,7 +386,12 @@ pub fn sys_exit_group(code: i32) -> ! {
     task::do_exit_group((code & 0xff) << 8)
 }
 
-pub fn sys_wait4(pid: i32, status: usize, options: u32, rusage: usize) -> SysResult {
+pub fn sys_wait4(
+    pid: i32,
+    status: UserPtr<i32>,
+    options: u32,
+    rusage: UserPtr<RusageBytes>,
+) -> SysResult {
     if options & !(wait::WNOHANG | wait::WUNTRACED | wait::WCONTINUED | wait::KERNEL_FLAGS) != 0 {
         return Err(Errno::EINVAL);
     }
@@ -395,10 +403,10 @@ pub fn sys_wait4(pid: i32, status: usize, options: u32, rusage: usize) -> SysRes
         p => wait::Who::Pgid(-p),
     };
     let report = |c: &Process, st: i32| -> SysResult {
-        if status != 0 {
-            write_val(status, &st)?;
+        if !status.is_null() {
+            status.write(&st)?;
         }
-        if rusage != 0 {
+        if !rusage.is_null() {
             crate::sys::cputime::write_child_rusage(rusage, c)?;
         }
         Ok(c.pid as isize)
@@ -409,17 +417,23 @@ pub fn sys_wait4(pid: i32, status: usize, options: u32, rusage: usize) -> SysRes
     }
 }
 
-pub fn sys_waitid(idtype: i32, id: i32, infop: usize, options: u32, rusage: usize) -> SysResult {
+pub fn sys_waitid(
+    idtype: i32,
+    id: i32,
+    infop: UserPtr<SigInfo>,
+    options: u32,
+    rusage: UserPtr<RusageBytes>,
+) -> SysResult {
     let result = waitid_child(idtype, id, options);
     let child = result.as_ref().ok().and_then(|c| c.as_ref());
     if let Some(c) = child
-        && rusage != 0
+        && !rusage.is_null()
     {
         crate::sys::cputime::write_child_rusage(rusage, &c.child)?;
     }
     // As Linux: the siginfo fields are written whatever the outcome, zero
     // when nothing was reported (WNOHANG, or an error).
-    if infop != 0 {
+    if !infop.is_null() {
         let info = child.map_or([0i32; 6], |c| {
             [
                 crate::signal::SIGCHLD as i32,
@@ -433,9 +447,9 @@ pub fn sys_waitid(idtype: i32, id: i32, infop: usize, options: u32, rusage: usiz
         // si_signo, si_errno, si_code, then (past the union's alignment)
         // si_pid, si_uid, si_status; Linux writes these six and no more.
         let [signo, errno, code, pid, uid, status] = info;
-        crate::uaccess::check_user_buffer(infop, 128)?;
-        write_val(infop, &[signo, errno, code])?;
-        write_val(infop + 16, &[pid, uid, status])?;
+        UserSlice::new(infop.addr(), size_of::<SigInfo>()).check()?;
+        infop.field(0).write(&[signo, errno, code])?;
+        infop.field(16).write(&[pid, uid, status])?;
     }
     result.map(|_| 0)
 }

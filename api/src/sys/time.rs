@@ -8,7 +8,7 @@ use super::cputime::CpuClock;
 use crate::errno::{Errno, SysResult};
 use crate::signal::RestartBlock;
 use crate::task::{current_thread, wait};
-use crate::uaccess::{read_val, write_val};
+use crate::uaccess::UserPtr;
 
 pub(crate) fn ts(d: Duration) -> uapi::timespec {
     uapi::timespec {
@@ -17,8 +17,8 @@ pub(crate) fn ts(d: Duration) -> uapi::timespec {
     }
 }
 
-pub(crate) fn read_ts(addr: usize) -> SysResult<Duration> {
-    let t: uapi::timespec = read_val(addr)?;
+pub(crate) fn read_ts(ptr: UserPtr<uapi::timespec>) -> SysResult<Duration> {
+    let t = ptr.read()?;
     if t.tv_sec < 0 || !(0..1_000_000_000).contains(&t.tv_nsec) {
         return Err(Errno::EINVAL);
     }
@@ -41,53 +41,47 @@ fn clock_now(clock: i32) -> SysResult<Duration> {
     }
 }
 
-pub fn sys_clock_gettime(clock: i32, tp: usize) -> SysResult {
+pub fn sys_clock_gettime(clock: i32, tp: UserPtr<uapi::timespec>) -> SysResult {
     let now = clock_now(clock)?;
-    write_val(tp, &ts(now))?;
+    tp.write(&ts(now))?;
     Ok(0)
 }
 
-pub fn sys_clock_getres(clock: i32, tp: usize) -> SysResult {
+pub fn sys_clock_getres(clock: i32, tp: UserPtr<uapi::timespec>) -> SysResult {
     let res = match CpuClock::decode(clock, false) {
         Some(cpu) => cpu?.resolution(),
         None => clock_now(clock).map(|_| Duration::from_nanos(1))?,
     };
-    if tp != 0 {
-        write_val(tp, &ts(res))?;
+    if !tp.is_null() {
+        tp.write(&ts(res))?;
     }
     Ok(0)
 }
 
-pub fn sys_gettimeofday(tv: usize, tz: usize) -> SysResult {
-    if tv != 0 {
+pub fn sys_gettimeofday(tv: UserPtr<uapi::timeval>, tz: UserPtr<uapi::timezone>) -> SysResult {
+    if !tv.is_null() {
         let now = axhal::time::wall_time();
-        write_val(
-            tv,
-            &uapi::timeval {
-                tv_sec: now.as_secs() as _,
-                tv_usec: now.subsec_micros() as _,
-            },
-        )?;
+        tv.write(&uapi::timeval {
+            tv_sec: now.as_secs() as _,
+            tv_usec: now.subsec_micros() as _,
+        })?;
     }
-    if tz != 0 {
+    if !tz.is_null() {
         // No settimeofday: the kernel's timezone stays UTC, all zeros.
-        write_val(
-            tz,
-            &uapi::timezone {
-                tz_minuteswest: 0,
-                tz_dsttime: 0,
-            },
-        )?;
+        tz.write(&uapi::timezone {
+            tz_minuteswest: 0,
+            tz_dsttime: 0,
+        })?;
     }
     Ok(0)
 }
 
 /// time(2): seconds since the epoch, also stored at `tloc` when non-NULL.
 #[cfg(target_arch = "x86_64")]
-pub fn sys_time(tloc: usize) -> SysResult {
+pub fn sys_time(tloc: UserPtr<i64>) -> SysResult {
     let now = axhal::time::wall_time().as_secs() as i64;
-    if tloc != 0 {
-        write_val(tloc, &now)?;
+    if !tloc.is_null() {
+        tloc.write(&now)?;
     }
     Ok(now as isize)
 }
@@ -95,7 +89,7 @@ pub fn sys_time(tloc: usize) -> SysResult {
 /// Sleeps until the monotonic `deadline`. On a signal, the time left goes
 /// to `rem` and the call fails with EINTR; if no handler runs, it goes on
 /// through restart_syscall (Linux's ERESTART_RESTARTBLOCK).
-fn sleep_to(deadline: Duration, rem: usize) -> SysResult {
+fn sleep_to(deadline: Duration, rem: UserPtr<uapi::timespec>) -> SysResult {
     if wait::sleep_until(deadline).is_ok() {
         return Ok(0);
     }
@@ -105,9 +99,14 @@ fn sleep_to(deadline: Duration, rem: usize) -> SysResult {
 
 /// EINTR from a relative sleep on `clock` until `deadline` with `left` to
 /// go: reports it at `rem` and keeps what restart_syscall needs.
-fn interrupted(clock: i32, deadline: Duration, left: Duration, rem: usize) -> SysResult {
-    if rem != 0 {
-        write_val(rem, &ts(left))?;
+fn interrupted(
+    clock: i32,
+    deadline: Duration,
+    left: Duration,
+    rem: UserPtr<uapi::timespec>,
+) -> SysResult {
+    if !rem.is_null() {
+        rem.write(&ts(left))?;
     }
     current_thread()
         .signal
@@ -120,7 +119,7 @@ fn interrupted(clock: i32, deadline: Duration, left: Duration, rem: usize) -> Sy
 }
 
 /// restart_syscall's continuation of an interrupted sleep on `clock`.
-pub fn resume_sleep(clock: i32, deadline: Duration, rem: usize) -> SysResult {
+pub fn resume_sleep(clock: i32, deadline: Duration, rem: UserPtr<uapi::timespec>) -> SysResult {
     match CpuClock::decode(clock, false) {
         Some(cpu) => cpu_sleep_until(&cpu?, deadline, rem),
         None => sleep_to(deadline, rem),
@@ -134,7 +133,7 @@ fn deadline_after(d: Duration) -> Duration {
         .unwrap_or(Duration::MAX)
 }
 
-pub fn sys_nanosleep(req: usize, rem: usize) -> SysResult {
+pub fn sys_nanosleep(req: UserPtr<uapi::timespec>, rem: UserPtr<uapi::timespec>) -> SysResult {
     sleep_to(deadline_after(read_ts(req)?), rem)
 }
 
@@ -160,7 +159,12 @@ fn no_nsleep(clock: i32) -> bool {
 /// the CPU clock's own checks. Flags other than TIMER_ABSTIME are ignored.
 /// An absolute sleep is restarted with the same arguments (no time left to
 /// report); a relative one through restart_syscall.
-pub fn sys_clock_nanosleep(clock: i32, flags: u32, req: usize, rem: usize) -> SysResult {
+pub fn sys_clock_nanosleep(
+    clock: i32,
+    flags: u32,
+    req: UserPtr<uapi::timespec>,
+    rem: UserPtr<uapi::timespec>,
+) -> SysResult {
     if no_nsleep(clock) {
         return Err(Errno::EOPNOTSUPP);
     }
@@ -177,7 +181,7 @@ pub fn sys_clock_nanosleep(clock: i32, flags: u32, req: usize, rem: usize) -> Sy
         }
         let cpu = cpu?;
         let deadline = if abs { d } else { cpu.now().saturating_add(d) };
-        return cpu_sleep_until(&cpu, deadline, if abs { 0 } else { rem });
+        return cpu_sleep_until(&cpu, deadline, if abs { UserPtr::new(0) } else { rem });
     }
     if abs {
         let left = d.saturating_sub(clock_now(clock)?);
@@ -190,7 +194,7 @@ pub fn sys_clock_nanosleep(clock: i32, flags: u32, req: usize, rem: usize) -> Sy
 /// Sleeps until CPU clock `cpu` reads `deadline` (it may never: a process
 /// whose only thread sleeps uses no CPU). The clock advances at most one
 /// second per second on each CPU, so no wake-up comes before it can.
-fn cpu_sleep_until(cpu: &CpuClock, deadline: Duration, rem: usize) -> SysResult {
+fn cpu_sleep_until(cpu: &CpuClock, deadline: Duration, rem: UserPtr<uapi::timespec>) -> SysResult {
     let cpus = axhal::cpu_num().max(1) as u32;
     loop {
         let now = cpu.now();

@@ -8,7 +8,7 @@ use super::fs::{get_file, install};
 use super::time::ts;
 use crate::errno::{Errno, SysResult};
 use crate::file::{FileKind, TimerClock, TimerFd, TimerSpec};
-use crate::uaccess::{read_val, write_val};
+use crate::uaccess::UserPtr;
 
 const TFD_TIMER_ABSTIME: u32 = 1;
 /// Accepted; it would make reads fail with ECANCELED when the wall clock
@@ -65,8 +65,13 @@ fn itimerspec(spec: TimerSpec) -> uapi::itimerspec {
 
 /// As Linux: the new setting is read (EFAULT) and checked (EINVAL) before
 /// the fd is looked at; the old one is written after the timer is set.
-pub fn sys_timerfd_settime(fd: i32, flags: u32, new: usize, old: usize) -> SysResult {
-    let new: uapi::itimerspec = read_val(new)?;
+pub fn sys_timerfd_settime(
+    fd: i32,
+    flags: u32,
+    new: UserPtr<uapi::itimerspec>,
+    old: UserPtr<uapi::itimerspec>,
+) -> SysResult {
+    let new = new.read()?;
     if flags & !(TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET) != 0 {
         return Err(Errno::EINVAL);
     }
@@ -75,14 +80,14 @@ pub fn sys_timerfd_settime(fd: i32, flags: u32, new: usize, old: usize) -> SysRe
         interval: duration(&new.it_interval)?,
     };
     let prev = with_timerfd(fd, |t| t.set(spec, flags & TFD_TIMER_ABSTIME != 0, flags))?;
-    if old != 0 {
-        write_val(old, &itimerspec(prev))?;
+    if !old.is_null() {
+        old.write(&itimerspec(prev))?;
     }
     Ok(0)
 }
 
-pub fn sys_timerfd_gettime(fd: i32, curr: usize) -> SysResult {
+pub fn sys_timerfd_gettime(fd: i32, curr: UserPtr<uapi::itimerspec>) -> SysResult {
     let spec = with_timerfd(fd, |t| t.get())?;
-    write_val(curr, &itimerspec(spec))?;
+    curr.write(&itimerspec(spec))?;
     Ok(0)
 }

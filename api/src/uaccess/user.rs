@@ -11,7 +11,9 @@ use crate::errno::SysResult;
 /// The address of one `T` in the current process's memory.
 pub struct UserPtr<T: Pod> {
     addr: usize,
-    _type: PhantomData<*mut T>,
+    // A number, not a reference: Send and Sync whatever `T` is, so a
+    // thread's state may keep one (a restart block's `rem`).
+    _type: PhantomData<fn() -> T>,
 }
 
 impl<T: Pod> Clone for UserPtr<T> {
@@ -29,6 +31,12 @@ impl<T: Pod> UserPtr<T> {
         }
     }
 
+    /// The raw address, for what keys on it or hands it on (a futex, a
+    /// path or string reader, another address space).
+    pub const fn addr(self) -> usize {
+        self.addr
+    }
+
     pub fn is_null(self) -> bool {
         self.addr == 0
     }
@@ -39,6 +47,11 @@ impl<T: Pod> UserPtr<T> {
 
     pub fn write(self, v: &T) -> SysResult<()> {
         write_val(self.addr, v)
+    }
+
+    /// The `U` at byte `offset` of the `T` here (one of its fields).
+    pub fn field<U: Pod>(self, offset: usize) -> UserPtr<U> {
+        UserPtr::new(self.addr.wrapping_add(offset))
     }
 
     /// The `i`-th element of an array starting here.

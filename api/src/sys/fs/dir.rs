@@ -11,7 +11,7 @@ use super::{AT_FDCWD, get_file, lookup_at};
 use crate::errno::{Errno, SysResult, VfsResultExt};
 use crate::file::{Directory, FileKind, OpenFile};
 use crate::task::current_process;
-use crate::uaccess::{PATH_MAX, copy_to_user, read_path};
+use crate::uaccess::{PATH_MAX, UserSlice, read_path};
 
 /// Whether the directory at `loc` has been removed (rmdir leaves no link).
 fn is_removed(loc: &Location) -> SysResult<bool> {
@@ -70,7 +70,7 @@ fn directory_of(f: &OpenFile) -> SysResult<&Directory> {
     }
 }
 
-pub fn sys_getdents64(fd: i32, buf: usize, len: usize) -> SysResult {
+pub fn sys_getdents64(fd: i32, buf: UserSlice) -> SysResult {
     let f = get_file(fd)?;
     let dir = directory_of(&f)?;
     // Linux: a removed directory reads as gone (IS_DEADDIR).
@@ -80,7 +80,7 @@ pub fn sys_getdents64(fd: i32, buf: usize, len: usize) -> SysResult {
     let mut offset = dir.offset.lock();
     let mut sink = DirentSink {
         out: Vec::new(),
-        cap: len.min(1 << 20),
+        cap: buf.len.min(1 << 20),
         next: *offset,
         too_small: false,
     };
@@ -88,7 +88,7 @@ pub fn sys_getdents64(fd: i32, buf: usize, len: usize) -> SysResult {
     if sink.too_small {
         return Err(Errno::EINVAL);
     }
-    copy_to_user(buf, &sink.out)?;
+    buf.copy_out(&sink.out)?;
     *offset = sink.next;
     Ok(sink.out.len() as isize)
 }
@@ -186,14 +186,14 @@ fn join_path(names: &[String]) -> String {
         .fold(String::new(), |path, name| path + "/" + name)
 }
 
-pub fn sys_getcwd(buf: usize, size: usize) -> SysResult {
+pub fn sys_getcwd(buf: UserSlice) -> SysResult {
     let cwd = current_process().fs.lock().current_dir().clone();
     let mut bytes = current_path(&cwd)?.into_bytes();
     bytes.push(0);
-    if size < bytes.len() {
+    if buf.len < bytes.len() {
         return Err(Errno::ERANGE);
     }
-    copy_to_user(buf, &bytes)?;
+    buf.copy_out(&bytes)?;
     Ok(bytes.len() as isize)
 }
 

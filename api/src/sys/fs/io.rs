@@ -9,24 +9,24 @@ use super::{get_file, install};
 use crate::errno::{Because, Errno, SysResult};
 use crate::file::{FileKind, IoContext, OpenFile, new_pipe};
 use crate::task::current_process;
-use crate::uaccess::{UserPtr, UserSlice, check_user_buffer, read_val, write_val};
+use crate::uaccess::{UserPtr, UserSlice};
 
 /// Linux's MAX_RW_COUNT: the most one call transfers.
 const MAX_RW_COUNT: usize = 0x7fff_f000;
 
-pub fn sys_read(fd: i32, buf: usize, len: usize) -> SysResult {
-    Ok(IoContext::current().read(fd, UserSlice::new(buf, len))? as isize)
+pub fn sys_read(fd: i32, buf: UserSlice) -> SysResult {
+    Ok(IoContext::current().read(fd, buf)? as isize)
 }
 
-pub fn sys_write(fd: i32, buf: usize, len: usize) -> SysResult {
-    Ok(IoContext::current().write(fd, UserSlice::new(buf, len))? as isize)
+pub fn sys_write(fd: i32, buf: UserSlice) -> SysResult {
+    Ok(IoContext::current().write(fd, buf)? as isize)
 }
 
 /// The iovec array of readv/writev, as Linux's import_iovec takes it: every
 /// length checked as it is copied in (EINVAL), then every buffer checked to
 /// lie in user space (EFAULT), so a bad one fails the call before anything
 /// is transferred.
-pub fn read_iovecs(iov: usize, cnt: i32) -> SysResult<Vec<UserSlice>> {
+pub fn read_iovecs(iov: UserPtr<uapi::iovec>, cnt: i32) -> SysResult<Vec<UserSlice>> {
     read_iovec_array(iov, cnt)?
         .into_iter()
         .map(UserSlice::check)
@@ -35,11 +35,10 @@ pub fn read_iovecs(iov: usize, cnt: i32) -> SysResult<Vec<UserSlice>> {
 
 /// The iovec array alone: its count at most IOV_MAX (1024) and each length
 /// a valid `ssize_t` (EINVAL), the buffers not checked.
-pub fn read_iovec_array(iov: usize, cnt: i32) -> SysResult<Vec<UserSlice>> {
+pub fn read_iovec_array(iov: UserPtr<uapi::iovec>, cnt: i32) -> SysResult<Vec<UserSlice>> {
     if !(0..=1024).contains(&cnt) {
         return Err(Errno::EINVAL.because("more than IOV_MAX (1024) iovecs"));
     }
-    let iov = UserPtr::<uapi::iovec>::new(iov);
     let mut bufs = Vec::with_capacity(cnt as usize);
     for i in 0..cnt as usize {
         let v = iov.at(i).read()?;
@@ -51,30 +50,29 @@ pub fn read_iovec_array(iov: usize, cnt: i32) -> SysResult<Vec<UserSlice>> {
     Ok(bufs)
 }
 
-pub fn sys_readv(fd: i32, iov: usize, cnt: i32) -> SysResult {
+pub fn sys_readv(fd: i32, iov: UserPtr<uapi::iovec>, cnt: i32) -> SysResult {
     let ctx = IoContext::current();
     ctx.file(fd)?;
     Ok(ctx.vectored(fd, &read_iovecs(iov, cnt)?, IoContext::read)? as isize)
 }
 
-pub fn sys_writev(fd: i32, iov: usize, cnt: i32) -> SysResult {
+pub fn sys_writev(fd: i32, iov: UserPtr<uapi::iovec>, cnt: i32) -> SysResult {
     let ctx = IoContext::current();
     ctx.file(fd)?;
     Ok(ctx.vectored(fd, &read_iovecs(iov, cnt)?, IoContext::write)? as isize)
 }
 
-pub fn sys_pread64(fd: i32, buf: usize, len: usize, off: i64) -> SysResult {
-    Ok(IoContext::current().pread(fd, UserSlice::new(buf, len), off)? as isize)
+pub fn sys_pread64(fd: i32, buf: UserSlice, off: i64) -> SysResult {
+    Ok(IoContext::current().pread(fd, buf, off)? as isize)
 }
 
-pub fn sys_pwrite64(fd: i32, buf: usize, len: usize, off: i64) -> SysResult {
-    Ok(IoContext::current().pwrite(fd, UserSlice::new(buf, len), off)? as isize)
+pub fn sys_pwrite64(fd: i32, buf: UserSlice, off: i64) -> SysResult {
+    Ok(IoContext::current().pwrite(fd, buf, off)? as isize)
 }
 
 /// sendfile(2): copies up to `count` bytes from `in_fd` to `out_fd`, reading
 /// at `*offset` when given (which then advances instead of the position).
-pub fn sys_sendfile(out_fd: i32, in_fd: i32, offset: usize, count: usize) -> SysResult {
-    let offset = UserPtr::<i64>::new(offset);
+pub fn sys_sendfile(out_fd: i32, in_fd: i32, offset: UserPtr<i64>, count: usize) -> SysResult {
     let start = if offset.is_null() {
         None
     } else {
@@ -207,7 +205,7 @@ pub fn sys_fcntl(fd: i32, cmd: u32, arg: usize) -> SysResult {
         | uapi::F_SETLKW
         | uapi::F_OFD_GETLK
         | uapi::F_OFD_SETLK
-        | uapi::F_OFD_SETLKW => super::fcntl_lock(fd, &f, cmd, arg),
+        | uapi::F_OFD_SETLKW => super::fcntl_lock(fd, &f, cmd, UserPtr::new(arg)),
         uapi::F_GETPIPE_SZ | uapi::F_SETPIPE_SZ => {
             // Only pipes have a size to report or set (Linux's pipe_fcntl).
             let FileKind::Pipe(pipe) = f.file.kind() else {
@@ -258,11 +256,11 @@ pub fn sys_dup2(old: i32, new: i32) -> SysResult {
     sys_dup3(old, new, 0)
 }
 
-pub fn sys_pipe2(fds: usize, flags: u32) -> SysResult {
+pub fn sys_pipe2(fds: UserPtr<[i32; 2]>, flags: u32) -> SysResult {
     if flags & !(uapi::O_CLOEXEC | uapi::O_NONBLOCK | uapi::O_DIRECT) != 0 {
         return Err(Errno::EINVAL);
     }
-    check_user_buffer(fds, 8)?;
+    UserSlice::new(fds.addr(), size_of::<[i32; 2]>()).check()?;
     let (r, w) = new_pipe();
     let cloexec = flags & uapi::O_CLOEXEC != 0;
     let st = flags & uapi::O_NONBLOCK;
@@ -274,7 +272,7 @@ pub fn sys_pipe2(fds: usize, flags: u32) -> SysResult {
             return Err(e);
         }
     };
-    if let Err(e) = write_val(fds, &[rfd, wfd]) {
+    if let Err(e) = fds.write(&[rfd, wfd]) {
         let _ = sys_close(rfd);
         let _ = sys_close(wfd);
         return Err(e);
@@ -286,7 +284,7 @@ pub fn sys_ioctl(fd: i32, cmd: u32, arg: usize) -> SysResult {
     let f = get_file(fd)?;
     match cmd {
         linux_raw_sys::ioctl::FIONBIO => {
-            let on: i32 = read_val(arg)?;
+            let on = UserPtr::<i32>::new(arg).read()?;
             let st = f.status();
             f.set_status(if on != 0 {
                 st | uapi::O_NONBLOCK

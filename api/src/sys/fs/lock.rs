@@ -8,7 +8,7 @@ use crate::errno::{Errno, SysResult};
 use crate::file::OpenFile;
 use crate::file::lock::{self, Kind, OFFSET_MAX, Owner};
 use crate::task::current_process;
-use crate::uaccess::{read_val, write_val};
+use crate::uaccess::UserPtr;
 
 // SAFETY: struct flock is plain integers (every bit pattern is valid); its
 // padding is only ever copied back to the user it came from.
@@ -54,11 +54,11 @@ fn resolve(f: &OpenFile, l: &uapi::flock) -> SysResult<(Option<Kind>, i64, i64)>
 }
 
 /// fcntl(fd, F_*LK*, struct flock *).
-pub fn fcntl_lock(fd: i32, f: &OpenFile, cmd: u32, arg: usize) -> SysResult {
+pub fn fcntl_lock(fd: i32, f: &OpenFile, cmd: u32, arg: UserPtr<uapi::flock>) -> SysResult {
     if f.status() & uapi::O_PATH != 0 {
         return Err(Errno::EBADF);
     }
-    let mut l: uapi::flock = read_val(arg)?;
+    let mut l = arg.read()?;
     let ofd = matches!(
         cmd,
         uapi::F_OFD_GETLK | uapi::F_OFD_SETLK | uapi::F_OFD_SETLKW
@@ -104,7 +104,7 @@ pub fn fcntl_lock(fd: i32, f: &OpenFile, cmd: u32, arg: usize) -> SysResult {
                 };
             }
         }
-        write_val(arg, &l)?;
+        arg.write(&l)?;
         return Ok(0);
     }
     let wait = matches!(cmd, uapi::F_SETLKW | uapi::F_OFD_SETLKW);

@@ -20,7 +20,7 @@ use super::{AT_FDCWD, get_file, install};
 use crate::errno::{Errno, SysResult, VfsResultExt};
 use crate::file::{FileKind, open_location, perm};
 use crate::task::current_process;
-use crate::uaccess::{PATH_MAX, copy_to_user, read_cstr, read_path};
+use crate::uaccess::{PATH_MAX, UserSlice, read_cstr, read_path};
 
 /// Symlinks followed in one lookup at most (Linux's MAXSYMLINKS).
 const MAX_SYMLINKS: usize = 40;
@@ -528,8 +528,8 @@ pub fn sys_symlinkat(target: usize, newdirfd: i32, linkpath: usize) -> SysResult
     Ok(0)
 }
 
-pub fn sys_readlinkat(dirfd: i32, path: usize, buf: usize, size: isize) -> SysResult {
-    if size <= 0 {
+pub fn sys_readlinkat(dirfd: i32, path: usize, buf: UserSlice) -> SysResult {
+    if buf.len as isize <= 0 {
         return Err(Errno::EINVAL);
     }
     let p = read_cstr(path, PATH_MAX)?;
@@ -547,8 +547,8 @@ pub fn sys_readlinkat(dirfd: i32, path: usize, buf: usize, size: isize) -> SysRe
         });
     }
     let target = loc.read_link().sys()?;
-    let n = target.len().min(size as usize);
-    copy_to_user(buf, &target.as_bytes()[..n])?;
+    let n = target.len().min(buf.len);
+    buf.copy_out(target.as_bytes())?;
     Ok(n as isize)
 }
 

@@ -8,7 +8,7 @@ use linux_raw_sys::general as uapi;
 use super::{AT_FDCWD, get_file, lookup_at, node_at};
 use crate::errno::{Errno, SysResult, VfsResultExt};
 use crate::file::{Kstat, kstat_of_loc, perm};
-use crate::uaccess::{read_path, read_val, write_val};
+use crate::uaccess::{UserPtr, read_path};
 
 fn empty_statfs() -> uapi::statfs {
     // SAFETY: a plain C structure of integers, for which zero is valid.
@@ -36,14 +36,14 @@ fn statfs_of(loc: &Location) -> SysResult<uapi::statfs> {
     Ok(out)
 }
 
-pub fn sys_statfs(path: usize, buf: usize) -> SysResult {
+pub fn sys_statfs(path: usize, buf: UserPtr<uapi::statfs>) -> SysResult {
     let p = read_path(path)?;
     let st = statfs_of(&lookup_at(AT_FDCWD, &p, true)?)?;
-    write_val(buf, &st)?;
+    buf.write(&st)?;
     Ok(0)
 }
 
-pub fn sys_fstatfs(fd: i32, buf: usize) -> SysResult {
+pub fn sys_fstatfs(fd: i32, buf: UserPtr<uapi::statfs>) -> SysResult {
     let f = get_file(fd)?;
     let st = match f.file.location() {
         Some(loc) => statfs_of(loc)?,
@@ -61,7 +61,7 @@ pub fn sys_fstatfs(fd: i32, buf: usize) -> SysResult {
         // The console: its node is on /dev's devtmpfs.
         None => statfs_of(&lookup_at(AT_FDCWD, "/dev", true)?)?,
     };
-    write_val(buf, &st)?;
+    buf.write(&st)?;
     Ok(0)
 }
 
@@ -91,9 +91,9 @@ fn to_stat(k: &Kstat) -> uapi::stat {
     st
 }
 
-pub fn sys_fstat(fd: i32, buf: usize) -> SysResult {
+pub fn sys_fstat(fd: i32, buf: UserPtr<uapi::stat>) -> SysResult {
     let k = get_file(fd)?.file.stat()?;
-    write_val(buf, &to_stat(&k))?;
+    buf.write(&to_stat(&k))?;
     Ok(0)
 }
 
@@ -113,13 +113,19 @@ pub(super) fn stat_at(dirfd: i32, path: usize, flags: u32) -> SysResult<Kstat> {
     }
 }
 
-pub fn sys_newfstatat(dirfd: i32, path: usize, buf: usize, flags: u32) -> SysResult {
+pub fn sys_newfstatat(dirfd: i32, path: usize, buf: UserPtr<uapi::stat>, flags: u32) -> SysResult {
     let k = stat_at(dirfd, path, flags)?;
-    write_val(buf, &to_stat(&k))?;
+    buf.write(&to_stat(&k))?;
     Ok(0)
 }
 
-pub fn sys_statx(dirfd: i32, path: usize, flags: u32, mask: u32, buf: usize) -> SysResult {
+pub fn sys_statx(
+    dirfd: i32,
+    path: usize,
+    flags: u32,
+    mask: u32,
+    buf: UserPtr<uapi::statx>,
+) -> SysResult {
     if mask & uapi::STATX__RESERVED != 0 || flags & AT_STATX_SYNC_TYPE == AT_STATX_SYNC_TYPE {
         return Err(Errno::EINVAL);
     }
@@ -149,7 +155,7 @@ pub fn sys_statx(dirfd: i32, path: usize, flags: u32, mask: u32, buf: usize) -> 
     sx.stx_dev_minor = dev.minor();
     sx.stx_rdev_major = rdev.major();
     sx.stx_rdev_minor = rdev.minor();
-    write_val(buf, &sx)?;
+    buf.write(&sx)?;
     Ok(0)
 }
 
@@ -247,12 +253,17 @@ fn utime(t: &uapi::timespec, now: Duration) -> SysResult<Option<Duration>> {
 }
 
 /// utimensat(2); futimens(fd, times) is utimensat(fd, NULL, times, 0).
-pub fn sys_utimensat(dirfd: i32, path: usize, times: usize, flags: u32) -> SysResult {
+pub fn sys_utimensat(
+    dirfd: i32,
+    path: usize,
+    times: UserPtr<[uapi::timespec; 2]>,
+    flags: u32,
+) -> SysResult {
     let now = axhal::time::wall_time();
-    let (atime, mtime) = if times == 0 {
+    let (atime, mtime) = if times.is_null() {
         (Some(now), Some(now))
     } else {
-        let t: [uapi::timespec; 2] = read_val(times)?;
+        let t = times.read()?;
         let (atime, mtime) = (utime(&t[0], now), utime(&t[1], now));
         // Linux returns before any lookup when both are UTIME_OMIT.
         if matches!((&atime, &mtime), (Ok(None), Ok(None))) {

@@ -20,7 +20,7 @@ use super::uapi::{Ipc64Perm, MsgInfo, MsqidDs};
 use super::{IPC_INFO, IPC_NOWAIT, IPC_RMID, IPC_SET, IPC_STAT, S_IRUGO, S_IWUGO};
 use crate::errno::{Errno, SysResult};
 use crate::task::wait::WaitQueue;
-use crate::uaccess::{copy_from_user, copy_to_user, read_val, write_val};
+use crate::uaccess::{UserPtr, UserSlice};
 
 const MSGMNI: usize = 32000;
 /// Linux's derived limits: MSGPOOL in KiB, MSGSEG capped at 0xffff.
@@ -80,16 +80,20 @@ pub fn sys_msgget(key: i32, flg: i32) -> SysResult {
     )
 }
 
-pub fn sys_msgsnd(msqid: i32, msgp: usize, msgsz: usize, flg: i32) -> SysResult {
-    let mtype: i64 = read_val(msgp)?;
+/// The `mtext` of `msgsz` bytes after the `mtype` at `msgp`.
+fn mtext(msgp: UserPtr<i64>, msgsz: usize) -> UserSlice {
+    UserSlice::new(msgp.addr() + size_of::<i64>(), msgsz)
+}
+
+pub fn sys_msgsnd(msqid: i32, msgp: UserPtr<i64>, msgsz: usize, flg: i32) -> SysResult {
+    let mtype = msgp.read()?;
     if msgsz > MSGMAX || (msgsz as isize) < 0 || msqid < 0 {
         return Err(Errno::EINVAL);
     }
     if mtype < 1 {
         return Err(Errno::EINVAL);
     }
-    let mut text = alloc::vec![0u8; msgsz];
-    copy_from_user(&mut text, msgp + size_of::<i64>())?;
+    let text = mtext(msgp, msgsz).copy_in()?;
     let mut msg = Some(Msg { mtype, text });
     let pid = super::pid();
     let mut first = true;
@@ -133,7 +137,13 @@ pub fn sys_msgsnd(msqid: i32, msgp: usize, msgsz: usize, flg: i32) -> SysResult 
     }
 }
 
-pub fn sys_msgrcv(msqid: i32, msgp: usize, msgsz: usize, msgtyp: i64, flg: i32) -> SysResult {
+pub fn sys_msgrcv(
+    msqid: i32,
+    msgp: UserPtr<i64>,
+    msgsz: usize,
+    msgtyp: i64,
+    flg: i32,
+) -> SysResult {
     if msqid < 0 || (msgsz as isize) < 0 {
         return Err(Errno::EINVAL);
     }
@@ -200,9 +210,9 @@ pub fn sys_msgrcv(msqid: i32, msgp: usize, msgsz: usize, msgtyp: i64, flg: i32) 
         }
     };
     // The message is consumed even when the copy faults, as on Linux.
-    write_val(msgp, &msg.mtype)?;
+    msgp.write(&msg.mtype)?;
     let n = msgsz.min(msg.text.len());
-    copy_to_user(msgp + size_of::<i64>(), &msg.text[..n])?;
+    mtext(msgp, msgsz).copy_out(&msg.text)?;
     Ok(n as isize)
 }
 
@@ -234,7 +244,7 @@ pub fn sys_msgctl(msqid: i32, cmd: i32, buf: usize) -> SysResult {
                 };
                 (info, super::max_index(&q.ids))
             };
-            write_val(buf, &info)?;
+            UserPtr::new(buf).write(&info)?;
             Ok(ret)
         }
         IPC_STAT | MSG_STAT | MSG_STAT_ANY => {
@@ -257,11 +267,11 @@ pub fn sys_msgctl(msqid: i32, cmd: i32, buf: usize) -> SysResult {
                 };
                 (ds, e.perm.id)
             };
-            write_val(buf, &ds)?;
+            UserPtr::new(buf).write(&ds)?;
             Ok(if cmd == IPC_STAT { 0 } else { id as isize })
         }
         IPC_SET => {
-            let ds: MsqidDs = read_val(buf)?;
+            let ds: MsqidDs = UserPtr::new(buf).read()?;
             let mut q = QUEUES.lock();
             let e = super::owner_entry(&mut q.ids, msqid)?;
             if ds.qbytes > MSGMNB as u64 && !super::creds().sys_resource {

@@ -21,7 +21,7 @@ use super::uapi::{self, Ipc64Perm, SemInfo, SemidDs};
 use super::{IPC_INFO, IPC_RMID, IPC_SET, IPC_STAT, S_IRUGO, S_IWUGO};
 use crate::errno::{Errno, SysResult};
 use crate::task::wait::{WaitError, WaitQueue};
-use crate::uaccess::{copy_from_user, copy_to_user, read_val, write_val};
+use crate::uaccess::{UserPtr, UserSlice};
 
 const SEMMSL: usize = 32000;
 const SEMMNI: usize = 32000;
@@ -115,15 +115,21 @@ pub fn sys_semget(key: i32, nsems: i32, flg: i32) -> SysResult {
     })
 }
 
-pub fn sys_semop(semid: i32, sops: usize, nsops: u32) -> SysResult {
+pub fn sys_semop(semid: i32, sops: UserPtr<uapi::SemBuf>, nsops: u32) -> SysResult {
     semtimedop(semid, sops, nsops, None)
 }
 
-pub fn sys_semtimedop(semid: i32, sops: usize, nsops: u32, timeout: usize) -> SysResult {
+pub fn sys_semtimedop(
+    semid: i32,
+    sops: UserPtr<uapi::SemBuf>,
+    nsops: u32,
+    timeout: UserPtr<linux_raw_sys::general::timespec>,
+) -> SysResult {
     // The timeout is read first (ksys_semtimedop), checked later.
-    let timeout = match timeout {
-        0 => None,
-        t => Some(read_val::<linux_raw_sys::general::timespec>(t)?),
+    let timeout = if timeout.is_null() {
+        None
+    } else {
+        Some(timeout.read()?)
     };
     semtimedop(semid, sops, nsops, timeout)
 }
@@ -131,7 +137,7 @@ pub fn sys_semtimedop(semid: i32, sops: usize, nsops: u32, timeout: usize) -> Sy
 /// Linux's do_semtimedop.
 fn semtimedop(
     semid: i32,
-    usops: usize,
+    usops: UserPtr<uapi::SemBuf>,
     nsops: u32,
     timeout: Option<linux_raw_sys::general::timespec>,
 ) -> SysResult {
@@ -143,7 +149,7 @@ fn semtimedop(
     }
     let mut raw = alloc::vec![uapi::SemBuf::default(); nsops as usize];
     for (i, s) in raw.iter_mut().enumerate() {
-        *s = read_val(usops + i * size_of::<uapi::SemBuf>())?;
+        *s = usops.at(i).read()?;
     }
     let deadline = match timeout {
         Some(t) if t.tv_sec < 0 || !(0..1_000_000_000).contains(&t.tv_nsec) => {
@@ -242,7 +248,7 @@ pub fn sys_semctl(semid: i32, semnum: i32, cmd: i32, arg: usize) -> SysResult {
                 };
                 (info, super::max_index(&sems.ids))
             };
-            write_val(arg, &info)?;
+            UserPtr::new(arg).write(&info)?;
             Ok(ret)
         }
         IPC_STAT | SEM_STAT | SEM_STAT_ANY => {
@@ -259,7 +265,7 @@ pub fn sys_semctl(semid: i32, semnum: i32, cmd: i32, arg: usize) -> SysResult {
                 };
                 (ds, e.perm.id)
             };
-            write_val(arg, &ds)?;
+            UserPtr::new(arg).write(&ds)?;
             Ok(if cmd == IPC_STAT { 0 } else { id as isize })
         }
         GETALL | GETVAL | GETPID | GETNCNT | GETZCNT | SETALL => {
@@ -286,7 +292,7 @@ pub fn sys_semctl(semid: i32, semnum: i32, cmd: i32, arg: usize) -> SysResult {
             Ok(0)
         }
         IPC_SET => {
-            let ds: SemidDs = read_val(arg)?;
+            let ds: SemidDs = UserPtr::new(arg).read()?;
             let mut sems = SEMS.lock();
             let e = super::owner_entry(&mut sems.ids, semid)?;
             let p = &ds.perm;
@@ -329,12 +335,11 @@ fn semctl_main(semid: i32, semnum: i32, cmd: i32, arg: usize) -> SysResult {
                     .flat_map(|s| (s.val as u16).to_ne_bytes())
                     .collect()
             };
-            copy_to_user(arg, &vals)?;
+            UserSlice::new(arg, vals.len()).copy_out(&vals)?;
             return Ok(0);
         }
         SETALL => {
-            let mut bytes = alloc::vec![0u8; nsems * 2];
-            copy_from_user(&mut bytes, arg)?;
+            let bytes = UserSlice::new(arg, nsems * 2).copy_in()?;
             let vals: Vec<u16> = bytes
                 .chunks_exact(2)
                 .map(|c| u16::from_ne_bytes([c[0], c[1]]))

@@ -28,7 +28,7 @@ use super::{IPC_INFO, IPC_RMID, IPC_SET, IPC_STAT, S_IRUGO, S_IWUGO};
 use crate::errno::{Errno, SysResult};
 use crate::sys::mm::MMAP_MIN;
 use crate::task::{MMAP_TOP, current_process};
-use crate::uaccess::{read_val, write_val};
+use crate::uaccess::UserPtr;
 
 const SHMMIN: usize = 1;
 /// Linux's SHMMAX and SHMALL: ULONG_MAX - 2^24 (bytes, pages).
@@ -408,7 +408,7 @@ pub fn sys_shmctl(shmid: i32, cmd: i32, buf: usize) -> SysResult {
                 ..Default::default()
             };
             let ret = super::max_index(&SHM.lock().ids);
-            write_val(buf, &info)?;
+            UserPtr::new(buf).write(&info)?;
             Ok(ret)
         }
         SHM_INFO => {
@@ -427,7 +427,7 @@ pub fn sys_shmctl(shmid: i32, cmd: i32, buf: usize) -> SysResult {
                 };
                 (info, super::max_index(&shm.ids))
             };
-            write_val(buf, &info)?;
+            UserPtr::new(buf).write(&info)?;
             Ok(ret)
         }
         IPC_STAT | SHM_STAT | SHM_STAT_ANY => {
@@ -437,11 +437,11 @@ pub fn sys_shmctl(shmid: i32, cmd: i32, buf: usize) -> SysResult {
                 let e = super::stat_entry(&shm.ids, shmid, by_index, cmd == SHM_STAT_ANY)?;
                 (shmid_ds(e), e.perm.id)
             };
-            write_val(buf, &ds)?;
+            UserPtr::new(buf).write(&ds)?;
             Ok(if cmd == IPC_STAT { 0 } else { id as isize })
         }
         IPC_SET => {
-            let ds: ShmidDs = read_val(buf)?;
+            let ds: ShmidDs = UserPtr::new(buf).read()?;
             let mut shm = SHM.lock();
             let e = super::owner_entry(&mut shm.ids, shmid)?;
             let p = &ds.perm;

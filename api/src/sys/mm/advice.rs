@@ -12,7 +12,7 @@ use mm::{PAGE_SIZE, Prot, page_floor};
 use super::{TASK_SIZE, page_align};
 use crate::errno::{Errno, SysResult};
 use crate::task::current_process;
-use crate::uaccess::{check_user_buffer, copy_to_user};
+use crate::uaccess::{UserPtr, UserSlice};
 
 /// The advice values Linux knows (without memory-failure injection or
 /// guard regions, which need privileges or newer kernels).
@@ -169,7 +169,7 @@ fn shared_sources(aspace: &AddrSpace, start: usize, end: usize) -> Vec<Arc<dyn P
     out
 }
 
-pub fn sys_mincore(addr: usize, len: usize, vec: usize) -> SysResult {
+pub fn sys_mincore(addr: usize, len: usize, vec: UserPtr<u8>) -> SysResult {
     if !addr.is_multiple_of(PAGE_SIZE) {
         return Err(Errno::EINVAL);
     }
@@ -177,7 +177,7 @@ pub fn sys_mincore(addr: usize, len: usize, vec: usize) -> SysResult {
         return Err(Errno::ENOMEM);
     }
     let pages = len.div_ceil(PAGE_SIZE);
-    check_user_buffer(vec, pages)?;
+    let vec = UserSlice::new(vec.addr(), pages).check()?;
     if pages == 0 {
         return Ok(0);
     }
@@ -190,7 +190,7 @@ pub fn sys_mincore(addr: usize, len: usize, vec: usize) -> SysResult {
         aspace.resident(addr, pages * PAGE_SIZE)
     };
     let bytes: Vec<u8> = resident.into_iter().map(u8::from).collect();
-    copy_to_user(vec, &bytes)?;
+    vec.copy_out(&bytes)?;
     Ok(0)
 }
 
