@@ -165,10 +165,10 @@ impl Epoll {
                 });
                 items.insert(key, item.clone());
                 drop(items);
-                // Watched from now on, and queued to be checked by the next
-                // wait: it may be ready already.
-                item.arm_and_check();
-                item.wake_by_ref();
+                // Watched from now on; queued at once if ready already.
+                if item.arm_and_check() != 0 {
+                    item.wake_by_ref();
+                }
             }
             Ctl::Modify(events, data) => {
                 let item = items.get(&key).ok_or(Errno::ENOENT)?.clone();
@@ -178,8 +178,9 @@ impl Epoll {
                 let mut ev = item.events.lock();
                 *ev = (events | EPOLLERR | EPOLLHUP | (ev.0 & EPOLLEXCLUSIVE), data);
                 drop(ev);
-                item.arm_and_check();
-                item.wake_by_ref();
+                if item.arm_and_check() != 0 {
+                    item.wake_by_ref();
+                }
             }
             Ctl::Delete => {
                 let item = items.remove(&key).ok_or(Errno::ENOENT)?;

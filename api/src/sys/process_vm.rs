@@ -2,7 +2,7 @@
 //! caller's memory and another process's, which is reached through its
 //! address space (`UserSpace::Of`), not the CPU's.
 
-use alloc::vec::Vec;
+use alloc::collections::VecDeque;
 
 use mm::PAGE_SIZE;
 
@@ -65,22 +65,21 @@ fn copy(
     remote: &[UserSlice],
     mut step: impl FnMut(UserSlice, UserSlice) -> SysResult<()>,
 ) -> (usize, Option<Errno>) {
-    let mut local: Vec<UserSlice> = local.iter().copied().filter(|b| !b.is_empty()).collect();
-    let mut remote: Vec<UserSlice> = remote.iter().copied().filter(|b| !b.is_empty()).collect();
-    local.reverse();
-    remote.reverse();
+    let nonempty = |bufs: &[UserSlice]| -> VecDeque<UserSlice> {
+        bufs.iter().copied().filter(|b| !b.is_empty()).collect()
+    };
+    let (mut local, mut remote) = (nonempty(local), nonempty(remote));
     let mut total = 0;
-    while let (Some(l), Some(r)) = (local.last_mut(), remote.last_mut()) {
+    while let (Some(&l), Some(&r)) = (local.front(), remote.front()) {
         let n = l.len.min(r.len).min(PAGE_SIZE - r.addr % PAGE_SIZE);
         if let Err(e) = step(l.take(n), r.take(n)) {
             return (total, Some(e));
         }
         total += n;
-        for (list, b) in [(&mut local, n), (&mut remote, n)] {
-            let last = list.last_mut().unwrap();
-            *last = UserSlice::new(last.addr + b, last.len - b);
-            if last.is_empty() {
-                list.pop();
+        for bufs in [&mut local, &mut remote] {
+            let b = bufs.pop_front().unwrap();
+            if b.len > n {
+                bufs.push_front(UserSlice::new(b.addr + n, b.len - n));
             }
         }
     }
